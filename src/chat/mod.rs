@@ -1,0 +1,8 @@
+//! The chat domain: what a person sees (chats, contacts, messages) and the
+//! reducer that turns protocol events and user intents into state changes,
+//! store writes and protocol commands. No browser types here.
+
+pub mod model;
+pub mod reducer;
+
+pub use model::*;

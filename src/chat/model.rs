@@ -1,0 +1,119 @@
+//! Plain data for the chat domain, shared by the reducer, the store and the UI.
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch. Passed in, never read from a clock here.
+pub type Millis = u64;
+
+/// Where one of our own messages is on its way to the recipient.
+///
+/// Incoming messages carry `Received`. The UI shows the own-message states
+/// as tick icons whose accessible names are the variant names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MessageStatus {
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+    Received,
+}
+
+impl MessageStatus {
+    /// The accessible name of the status icon ("Pending", "Sent", ...).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Sent => "Sent",
+            Self::Delivered => "Delivered",
+            Self::Read => "Read",
+            Self::Failed => "Failed",
+            Self::Received => "Received",
+        }
+    }
+
+    /// Ticks only move forward: a late "Sent" must not undo "Read".
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Pending => 0,
+            Self::Failed => 1,
+            Self::Sent => 2,
+            Self::Delivered => 3,
+            Self::Read => 4,
+            Self::Received => 5,
+        }
+    }
+}
+
+/// One message as stored and shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// Local primary key. For our own messages it is the XEP-0359 origin-id
+    /// we sent; for incoming ones the sender's origin-id, else the stanza id,
+    /// else a generated id. Dedup happens on this key and on `stanza_id`.
+    pub id: String,
+    /// Bare JID of the conversation partner (the chat key).
+    pub chat: String,
+    pub from_me: bool,
+    /// Bare JID of the author.
+    pub sender: String,
+    pub body: String,
+    pub timestamp: Millis,
+    pub status: MessageStatus,
+    /// XEP-0359 stanza-id assigned by our server's archive, when known.
+    pub stanza_id: Option<String>,
+    /// Error text when `status` is `Failed`.
+    pub error: Option<String>,
+}
+
+/// RFC 6121 subscription state of a roster item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Subscription {
+    #[default]
+    None,
+    To,
+    From,
+    Both,
+    Remove,
+}
+
+/// A roster entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub jid: String,
+    pub name: Option<String>,
+    pub subscription: Subscription,
+    /// We asked to see their presence and they have not answered yet.
+    pub pending_out: bool,
+}
+
+/// A conversation in the chat list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    /// Bare JID of the partner.
+    pub jid: String,
+    pub last_activity: Millis,
+    pub last_preview: String,
+    pub unread: u32,
+}
+
+/// Presence availability of a contact, as shown in the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Availability {
+    Online,
+    Away,
+    Busy,
+    #[default]
+    Offline,
+}
+
+impl Availability {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Away => "away",
+            Self::Busy => "busy",
+            Self::Offline => "offline",
+        }
+    }
+}

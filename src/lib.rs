@@ -1,0 +1,14 @@
+//! Confab: a browser XMPP messenger.
+//!
+//! The crate is layered so that everything that speaks a protocol or holds
+//! state is plain Rust, testable natively; only `net`, `ui` and the
+//! IndexedDB store touch the browser. See `docs/ARCHITECTURE.md`.
+
+pub mod chat;
+pub mod store;
+pub mod xmpp;
+
+#[cfg(target_arch = "wasm32")]
+pub mod net;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

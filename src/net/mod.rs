@@ -1,0 +1,1 @@
+//! Browser shell: WebSocket driver, timers, reconnect. (Skeleton.)

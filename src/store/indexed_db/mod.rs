@@ -1,0 +1,1 @@
+//! IndexedDB store. (Skeleton: filled in by the store work.)

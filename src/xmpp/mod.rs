@@ -1,0 +1,180 @@
+//! Sans-IO XMPP client core (RFC 6120/6121 over RFC 7395 WebSocket framing).
+//!
+//! Frames (strings) and the current time go in; frames to send, events and
+//! the next timer deadline come out. No clock, randomness or socket is read
+//! here: the browser shell (`crate::net`) owns those. The API follows
+//! quinn-proto: `handle_frame`, `handle_timeout`, `poll_transmit`,
+//! `poll_event`, `poll_timeout`.
+//!
+//! Public API used by the shell and the UI (keep it stable):
+//! - [`Session`], [`Config`], [`Credentials`], [`ScramKeys`], [`Event`],
+//!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
+//!   [`IncomingMessage`].
+//! - [`register::Registration`] for XEP-0077 account creation.
+//! - [`validate_address`] to check a user-typed address.
+
+use crate::chat::{Availability, Millis, Subscription};
+use serde::{Deserialize, Serialize};
+
+pub mod register;
+mod session;
+
+pub use session::Session;
+
+/// Source of random ids and SCRAM nonces, injected so tests are
+/// deterministic. The browser shell implements it with `crypto.getRandomValues`.
+pub trait IdSource {
+    /// A fresh random id, URL-safe, at least 64 bits of entropy.
+    fn next_id(&mut self) -> String;
+}
+
+/// How we prove who we are.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Credentials {
+    Password(String),
+    /// Keys derived by an earlier SCRAM login ("Remember me" without keeping
+    /// the plain password, like Converse's `reuse_scram_keys`).
+    Scram(ScramKeys),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Password(_) => f.write_str("Password(<redacted>)"),
+            Self::Scram(k) => write!(f, "Scram({k:?})"),
+        }
+    }
+}
+
+/// SCRAM client and server keys (RFC 5802 §3) for one mechanism, salt and
+/// iteration count. Usable only while the server keeps the same salt.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ScramKeys {
+    /// "SCRAM-SHA-256" or "SCRAM-SHA-1".
+    pub mechanism: String,
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    pub client_key: Vec<u8>,
+    pub server_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for ScramKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScramKeys")
+            .field("mechanism", &self.mechanism)
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a session needs to log in.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The account's bare JID, e.g. `alice@example.org`.
+    pub jid: jid::BareJid,
+    pub credentials: Credentials,
+    /// Allow SASL PLAIN: only true when the socket is `wss://` or loopback.
+    pub allow_plain: bool,
+    /// Preferred resource; the server may assign another.
+    pub resource: Option<String>,
+}
+
+/// Our own presence as the user sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub availability: Availability,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterItem {
+    pub jid: String,
+    pub name: Option<String>,
+    pub subscription: Subscription,
+    /// `ask="subscribe"`: our request is pending.
+    pub pending_out: bool,
+}
+
+/// A chat message that arrived, already checked and reduced to what the
+/// chat layer needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingMessage {
+    /// Bare JID of the sender.
+    pub from: String,
+    /// Stanza `id` attribute, if any.
+    pub id: Option<String>,
+    /// XEP-0359 origin-id set by the sender.
+    pub origin_id: Option<String>,
+    /// XEP-0359 stanza-id set by our own server (by = our bare JID).
+    pub stanza_id: Option<String>,
+    pub body: String,
+    /// XEP-0203 delay stamp in ms since the epoch, if the message was delayed.
+    pub delay: Option<Millis>,
+}
+
+/// Why a session ended or could not start. Texts are for logs; the UI maps
+/// variants to its own words (see `ui/error.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("authentication failed: {0}")]
+    NotAuthorized(String),
+    #[error("no supported authentication mechanism (server offers {0})")]
+    NoMechanism(String),
+    #[error("the server closed the stream: {0}")]
+    StreamError(String),
+    #[error("protocol violation: {0}")]
+    Protocol(String),
+    #[error("the server did not answer in time")]
+    Timeout,
+    #[error("connection lost")]
+    ConnectionLost,
+}
+
+/// What the session reports to the shell and the chat layer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// Authenticated and bound; the roster request and initial presence are
+    /// queued. `scram_keys` is set after a SCRAM login, for "Remember me".
+    Online {
+        jid: String,
+        scram_keys: Option<ScramKeys>,
+    },
+    /// The session is over (the shell may reconnect unless the error is
+    /// `NotAuthorized`).
+    Ended { error: Option<SessionError> },
+    /// The full roster (answer to our roster get).
+    Roster { items: Vec<RosterItem> },
+    /// A roster push (added, changed or `Subscription::Remove`).
+    RosterPush { item: RosterItem },
+    /// A contact's presence changed (aggregated over its resources).
+    ContactPresence {
+        jid: String,
+        availability: Availability,
+        status: Option<String>,
+    },
+    /// Someone asks to see our presence.
+    SubscriptionRequest { from: String },
+    Message(IncomingMessage),
+    /// A message we sent came back as an error (`id` = the id we sent).
+    MessageFailed { id: String, reason: String },
+    /// A stanza could not be parsed; the session goes on.
+    Malformed { reason: String },
+}
+
+/// Checks a user-typed address and returns the normalised bare JID, or a
+/// sentence saying what is wrong with it.
+pub fn validate_address(input: &str) -> Result<jid::BareJid, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err("Enter an address like name@example.org.".into());
+    }
+    if !trimmed.contains('@') {
+        return Err(format!(
+            "\u{201c}{trimmed}\u{201d} is not a valid address: it needs an @, like name@example.org."
+        ));
+    }
+    match jid::BareJid::new(trimmed) {
+        Ok(j) if j.node().is_some() => Ok(j),
+        _ => Err(format!("\u{201c}{trimmed}\u{201d} is not a valid address.")),
+    }
+}
