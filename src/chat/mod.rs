@@ -4,5 +4,6 @@
 
 pub mod model;
 pub mod reducer;
+pub mod text;
 
 pub use model::*;

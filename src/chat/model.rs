@@ -32,8 +32,19 @@ impl MessageStatus {
         }
     }
 
-    /// Ticks only move forward: a late "Sent" must not undo "Read".
-    pub fn rank(self) -> u8 {
+    /// Ticks only move forward: a late "Sent" must not undo "Read". A
+    /// failure can replace Pending or Sent (the server bounced it), and a
+    /// retried Failed message may go back to Pending.
+    pub fn advances_to(self, next: MessageStatus) -> bool {
+        match (self, next) {
+            (Self::Received, _) | (_, Self::Received) => false,
+            (Self::Failed, Self::Pending) => true,
+            (Self::Pending | Self::Sent, Self::Failed) => true,
+            (a, b) => b.rank() > a.rank(),
+        }
+    }
+
+    fn rank(self) -> u8 {
         match self {
             Self::Pending => 0,
             Self::Failed => 1,
