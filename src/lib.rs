@@ -5,6 +5,7 @@
 //! IndexedDB store touch the browser. See `docs/ARCHITECTURE.md`.
 
 pub mod chat;
+pub mod discovery;
 pub mod store;
 pub mod xmpp;
 

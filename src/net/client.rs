@@ -1,0 +1,286 @@
+//! Drives one [`Session`] over a [`Socket`]: pumps frames both ways, arms the
+//! session's timer, and reconnects with exponential back-off and jitter.
+
+use super::ids::BrowserIds;
+use super::socket::{Socket, SocketEvent};
+use super::timer::Timer;
+use super::now;
+use crate::xmpp::{Config, Event, Session, SessionError};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+/// What the connection indicator shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    Connecting,
+    Online,
+    /// Not connected; `retry_in_ms` when a retry is scheduled.
+    Offline { retry_in_ms: Option<u32> },
+}
+
+#[derive(Clone, Debug)]
+pub enum ClientEvent {
+    State(ConnState),
+    Xmpp(Event),
+    /// The first connection failed before the socket opened.
+    Unreachable,
+    /// An outgoing message left through the socket.
+    Transmitted(String),
+}
+
+type Listener = Rc<dyn Fn(ClientEvent)>;
+
+const MAX_BACKOFF_MS: f64 = 60_000.0;
+
+struct Inner {
+    url: String,
+    config: Config,
+    session: Option<Session>,
+    socket: Option<Socket>,
+    timer: Option<Timer>,
+    retry_timer: Option<Timer>,
+    attempts: u32,
+    /// Reconnect on failure (false for an interactive sign-in until it worked).
+    retry: bool,
+    stopped: bool,
+    listener: Listener,
+}
+
+/// Handle to the connection; cheap to clone.
+#[derive(Clone)]
+pub struct Client(Rc<RefCell<Inner>>);
+
+impl Client {
+    /// Starts connecting. With `retry` the client keeps trying when the
+    /// server cannot be reached (a remembered session); without it the first
+    /// failure is reported and the client stops (the sign-in form).
+    pub fn connect(url: &str, config: Config, retry: bool, listener: impl Fn(ClientEvent) + 'static) -> Client {
+        let client = Client(Rc::new(RefCell::new(Inner {
+            url: url.to_string(),
+            config,
+            session: None,
+            socket: None,
+            timer: None,
+            retry_timer: None,
+            attempts: 0,
+            retry,
+            stopped: false,
+            listener: Rc::new(listener),
+        })));
+        client.open();
+        client
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.0.borrow().session.as_ref().is_some_and(Session::is_online)
+    }
+
+    /// Sends a chat message; false when offline (it stays in the outbox).
+    pub fn send_message(&self, to: &str, body: &str, id: &str) -> bool {
+        let sent = self.with_session(|s| s.send_message(to, body, id).is_ok());
+        if sent {
+            self.emit(ClientEvent::Transmitted(id.to_string()));
+        }
+        sent
+    }
+
+    pub fn add_contact(&self, jid: &str) {
+        self.with_session(|s| s.add_contact(jid, None));
+    }
+
+    pub fn accept(&self, jid: &str) {
+        self.with_session(|s| s.accept_subscription(jid));
+    }
+
+    pub fn decline(&self, jid: &str) {
+        self.with_session(|s| s.decline_subscription(jid));
+    }
+
+    /// Try now instead of waiting for the back-off (the browser went online).
+    pub fn reconnect_now(&self) {
+        let waiting = {
+            let me = self.0.borrow();
+            !me.stopped && me.socket.is_none() && me.retry_timer.is_some()
+        };
+        if waiting {
+            self.0.borrow_mut().retry_timer = None;
+            self.open();
+        }
+    }
+
+    /// Ends the session for good (sign out).
+    pub fn stop(&self) {
+        {
+            let mut me = self.0.borrow_mut();
+            me.stopped = true;
+            if let Some(session) = me.session.as_mut() {
+                session.close();
+            }
+        }
+        self.flush();
+        let mut me = self.0.borrow_mut();
+        me.socket = None;
+        me.session = None;
+        me.timer = None;
+        me.retry_timer = None;
+    }
+
+    fn with_session<R: Default>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
+        let result = match self.0.borrow_mut().session.as_mut() {
+            Some(session) if session.is_online() => f(session),
+            _ => R::default(),
+        };
+        self.pump();
+        result
+    }
+
+    fn open(&self) {
+        let weak = Rc::downgrade(&self.0);
+        let url = self.0.borrow().url.clone();
+        let on_event = move |ev: SocketEvent| {
+            if let Some(inner) = Weak::upgrade(&weak) {
+                Client(inner).on_socket(ev);
+            }
+        };
+        self.emit(ClientEvent::State(ConnState::Connecting));
+        match Socket::open(&url, on_event) {
+            Ok(socket) => self.0.borrow_mut().socket = Some(socket),
+            Err(_) => self.on_socket(SocketEvent::Closed { was_open: false }),
+        }
+    }
+
+    fn on_socket(&self, ev: SocketEvent) {
+        match ev {
+            SocketEvent::Open => {
+                let mut me = self.0.borrow_mut();
+                let mut session = Session::new(me.config.clone(), Box::new(BrowserIds));
+                session.start(now());
+                me.session = Some(session);
+            }
+            SocketEvent::Frame(frame) => {
+                if let Some(session) = self.0.borrow_mut().session.as_mut() {
+                    session.handle_frame(&frame, now());
+                }
+            }
+            SocketEvent::Closed { was_open } => {
+                let had_session = {
+                    let mut me = self.0.borrow_mut();
+                    me.socket = None;
+                    match me.session.as_mut() {
+                        Some(session) => {
+                            session.handle_disconnect();
+                            true
+                        }
+                        None => false,
+                    }
+                };
+                if !had_session {
+                    self.failed(was_open, None);
+                    return;
+                }
+            }
+        }
+        self.pump();
+    }
+
+    /// Moves frames out and events up, and re-arms the session timer.
+    fn pump(&self) {
+        let events = self.flush();
+        for event in events {
+            match &event {
+                Event::Online { .. } => {
+                    {
+                        let mut me = self.0.borrow_mut();
+                        me.attempts = 0;
+                        me.retry = true;
+                    }
+                    self.emit(ClientEvent::State(ConnState::Online));
+                }
+                Event::Ended { error } => {
+                    let error = error.clone();
+                    {
+                        let mut me = self.0.borrow_mut();
+                        me.session = None;
+                        me.socket = None;
+                        me.timer = None;
+                    }
+                    self.emit(ClientEvent::Xmpp(event));
+                    self.failed(true, error);
+                    continue;
+                }
+                _ => {}
+            }
+            self.emit(ClientEvent::Xmpp(event));
+        }
+    }
+
+    fn flush(&self) -> Vec<Event> {
+        let mut me = self.0.borrow_mut();
+        let Inner { session, socket, .. } = &mut *me;
+        let Some(session) = session.as_mut() else { return vec![] };
+        while let Some(frame) = session.poll_transmit() {
+            if let Some(socket) = socket.as_ref() {
+                socket.send(&frame);
+            }
+        }
+        let mut events = vec![];
+        while let Some(event) = session.poll_event() {
+            events.push(event);
+        }
+        let deadline = session.poll_timeout();
+        me.timer = deadline.and_then(|at| {
+            let weak = Rc::downgrade(&self.0);
+            Timer::after(at.saturating_sub(now()) as u32, move || {
+                if let Some(inner) = weak.upgrade() {
+                    let client = Client(inner);
+                    if let Some(s) = client.0.borrow_mut().session.as_mut() {
+                        s.handle_timeout(now());
+                    }
+                    client.pump();
+                }
+            })
+        });
+        events
+    }
+
+    fn failed(&self, was_open: bool, error: Option<SessionError>) {
+        let (stopped, retry) = {
+            let me = self.0.borrow();
+            (me.stopped, me.retry)
+        };
+        if stopped {
+            self.emit(ClientEvent::State(ConnState::Offline { retry_in_ms: None }));
+            return;
+        }
+        let fatal = matches!(error, Some(SessionError::NotAuthorized(_)) | Some(SessionError::NoMechanism(_)));
+        if fatal || !retry {
+            self.0.borrow_mut().stopped = true;
+            if !was_open {
+                self.emit(ClientEvent::Unreachable);
+            }
+            self.emit(ClientEvent::State(ConnState::Offline { retry_in_ms: None }));
+            return;
+        }
+        let delay = {
+            let mut me = self.0.borrow_mut();
+            me.attempts += 1;
+            let base = (1000.0 * 2f64.powi(me.attempts.min(16) as i32 - 1)).min(MAX_BACKOFF_MS);
+            // Full jitter on the upper half so a restarted server is not hit by every client at once.
+            (base * (0.5 + 0.5 * js_sys::Math::random())) as u32
+        };
+        let weak = Rc::downgrade(&self.0);
+        let timer = Timer::after(delay, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().retry_timer = None;
+                Client(inner).open();
+            }
+        });
+        self.0.borrow_mut().retry_timer = timer;
+        self.emit(ClientEvent::State(ConnState::Offline { retry_in_ms: Some(delay) }));
+    }
+
+    fn emit(&self, event: ClientEvent) {
+        let listener = self.0.borrow().listener.clone();
+        listener(event);
+    }
+}

@@ -1,0 +1,74 @@
+//! The root: sign-in or the main screen.
+
+use super::chat_list::ChatList;
+use super::connection_status::ConnectionStatus;
+use super::conversation::Conversation;
+use super::new_chat::NewChat;
+use super::requests::Requests;
+use super::sign_in::SignIn;
+use super::state::{provide_app, use_app, Phase};
+use crate::chat::reducer::Input;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = provide_app();
+    watch_visibility();
+    move || match ctx.phase.get() {
+        Phase::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Phase::SignIn => view! { <SignIn/> }.into_any(),
+        Phase::Main => view! { <Main/> }.into_any(),
+    }
+}
+
+#[component]
+fn Main() -> impl IntoView {
+    let ctx = use_app();
+    let sign_out = move |_| ctx.controller().sign_out();
+    let has_open = move || ctx.chat.with(|s| s.open.is_some());
+    view! {
+        <div class="app" class:chat-open=has_open>
+            <aside class="sidebar">
+                <header class="bar">
+                    <h1>"Confab"</h1>
+                    <ConnectionStatus/>
+                    <button class="quiet" on:click=sign_out>"Sign out"</button>
+                </header>
+                <NewChat/>
+                <Requests/>
+                <ChatList/>
+            </aside>
+            <main class="pane">
+                <Show when=has_open fallback=|| view! {
+                    <div class="empty-pane"><p>"Pick a chat, or start one with New chat."</p></div>
+                }>
+                    <Conversation/>
+                </Show>
+            </main>
+        </div>
+    }
+}
+
+/// Unread counting needs to know whether the person can see the chat.
+fn watch_visibility() {
+    let ctx = use_app();
+    let update = move || {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| !d.hidden() && d.has_focus().unwrap_or(true))
+            .unwrap_or(true);
+        if ctx.chat.with_untracked(|s| s.visible) != visible {
+            ctx.dispatch(Input::Visible(visible));
+        }
+    };
+    let h1 = window_event_listener(leptos::ev::focus, move |_| update());
+    let h2 = window_event_listener(leptos::ev::blur, move |_| update());
+    let h3 = window_event_listener(leptos::ev::visibilitychange, move |_| update());
+    let h4 = window_event_listener(leptos::ev::online, move |_| ctx.controller().reconnect_now());
+    on_cleanup(move || {
+        h1.remove();
+        h2.remove();
+        h3.remove();
+        h4.remove();
+    });
+}

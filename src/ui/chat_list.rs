@@ -1,0 +1,74 @@
+//! The chat list: most recent first, with name, presence, preview, time and
+//! unread count.
+
+use super::state::use_app;
+use super::time;
+use crate::chat::reducer::Input;
+use crate::chat::Chat;
+use leptos::prelude::*;
+
+#[component]
+pub fn ChatList() -> impl IntoView {
+    let ctx = use_app();
+    let chats = move || ctx.chat.with(|s| s.sorted_chats());
+    view! {
+        <nav aria-label="Chats" class="chat-list">
+            <Show when=move || ctx.chat.with(|s| s.chats.is_empty())>
+                <p class="hint">"No chats yet."</p>
+            </Show>
+            <ul>
+                <For each=chats key=|c: &Chat| (c.jid.clone(), c.last_activity, c.unread, c.last_preview.clone())
+                    children=move |c: Chat| view! { <ChatRow chat=c/> } />
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn ChatRow(chat: Chat) -> impl IntoView {
+    let ctx = use_app();
+    let jid = chat.jid.clone();
+    let name = {
+        let jid = jid.clone();
+        move || ctx.chat.with(|s| s.display_name(&jid))
+    };
+    let presence = {
+        let jid = jid.clone();
+        move || ctx.chat.with(|s| s.availability(&jid)).label()
+    };
+    let selected = {
+        let jid = jid.clone();
+        move || ctx.chat.with(|s| s.open.as_deref() == Some(jid.as_str()))
+    };
+    let initial = {
+        let name = name.clone();
+        move || name().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()
+    };
+    let open = {
+        let jid = jid.clone();
+        move |_| ctx.dispatch(Input::Open(Some(jid.clone())))
+    };
+    let when = time::short(chat.last_activity, crate::net::now());
+    let unread = chat.unread;
+    view! {
+        <li>
+            <button class="chat-row" class:selected=selected.clone()
+                aria-current=move || selected().then_some("true") on:click=open>
+                <span class="avatar" aria-hidden="true">{initial}</span>
+                <span class="row-main">
+                    <span class="row-top">
+                        <span class="name">{name}</span>
+                        <span class="when">{when}</span>
+                    </span>
+                    <span class="row-bottom">
+                        <span class={let p = presence.clone(); move || format!("presence {}", p())}>{presence}</span>
+                        <span class="preview">{chat.last_preview.clone()}</span>
+                        {(unread > 0).then(|| view! {
+                            <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
+                        })}
+                    </span>
+                </span>
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,42 @@
+//! The message composer: Enter sends, Shift+Enter makes a new line.
+
+use super::state::use_app;
+use crate::chat::reducer::Input;
+use leptos::prelude::*;
+
+#[component]
+pub fn Composer() -> impl IntoView {
+    let ctx = use_app();
+    let text = RwSignal::new(String::new());
+    let area: NodeRef<leptos::html::Textarea> = NodeRef::new();
+    let send = move || {
+        let body = text.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        text.set(String::new());
+        ctx.dispatch(Input::Send { body, id: crate::net::ids::random_id() });
+        if let Some(el) = area.get() {
+            let _ = el.focus();
+        }
+    };
+    // Reset the draft when another chat opens.
+    Effect::new(move |_| {
+        ctx.chat.with(|s| s.open.clone());
+        text.set(String::new());
+    });
+    view! {
+        <form class="composer" on:submit=move |ev| { ev.prevent_default(); send() }>
+            <textarea aria-label="Message" rows="1" placeholder="Message" node_ref=area
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }></textarea>
+            <button type="submit" class="primary send">"Send"</button>
+        </form>
+    }
+}

@@ -1,0 +1,47 @@
+//! One message bubble. The body is rendered as text nodes and anchors only:
+//! never as HTML.
+
+use super::time;
+use crate::chat::text::{segments, Segment};
+use crate::chat::{MessageStatus, StoredMessage};
+use leptos::prelude::*;
+
+fn tick(status: MessageStatus) -> &'static str {
+    match status {
+        MessageStatus::Pending => "🕓",
+        MessageStatus::Sent => "✓",
+        MessageStatus::Delivered | MessageStatus::Read => "✓✓",
+        MessageStatus::Failed => "!",
+        MessageStatus::Received => "",
+    }
+}
+
+#[component]
+pub fn MessageView(message: StoredMessage) -> impl IntoView {
+    let body: Vec<AnyView> = segments(&message.body)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t.to_string().into_any(),
+            Segment::Link { text, href } => view! {
+                <a href=href target="_blank" rel="noopener noreferrer">{text.to_string()}</a>
+            }
+            .into_any(),
+        })
+        .collect();
+    let status = message.status;
+    let own = message.from_me;
+    let error = message.error.clone();
+    view! {
+        <article class="msg" class:own=own class:theirs=!own class:failed=status == MessageStatus::Failed>
+            <p class="body">{body}</p>
+            <footer class="meta">
+                <time>{time::clock(message.timestamp)}</time>
+                {own.then(|| view! {
+                    <span role="img" aria-label=status.label() title=status.label()
+                        class=format!("tick {}", status.label().to_lowercase())>{tick(status)}</span>
+                })}
+            </footer>
+            {error.map(|e| view! { <p class="error-text">{e}</p> })}
+        </article>
+    }
+}

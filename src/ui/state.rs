@@ -1,0 +1,378 @@
+//! The one place where core events become signals: the [`Controller`] owns
+//! the connection and the store, feeds the reducer and runs its effects in
+//! order (a store write completes before the next command goes out).
+
+use crate::chat::reducer::{ChatState, Command, Effect, Input};
+use crate::chat::MessageStatus;
+use crate::net::{self, Client, ClientEvent, ConnState};
+use crate::store::indexed_db::IndexedDbStore;
+use crate::store::Store;
+use crate::xmpp::{Config, Credentials, Event, SessionError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Database holding which account is remembered (no chat data).
+const META_DB: &str = "confab";
+const SESSION_KEY: &str = "session";
+const HISTORY_PAGE: usize = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Loading,
+    SignIn,
+    Main,
+}
+
+/// A remembered sign-in: never the plain password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedSession {
+    pub jid: String,
+    pub server: String,
+    pub credentials: Credentials,
+}
+
+/// Signals shared by every component (all `Copy`).
+#[derive(Clone, Copy)]
+pub struct AppCtx {
+    pub phase: RwSignal<Phase>,
+    pub chat: RwSignal<ChatState>,
+    pub conn: RwSignal<ConnState>,
+    /// A sentence for the sign-in form's alert.
+    pub error: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    /// Default server URL (query parameter or config.json) for the form.
+    pub default_server: RwSignal<String>,
+    ctl: StoredValue<Rc<Controller>, LocalStorage>,
+}
+
+pub fn use_app() -> AppCtx {
+    expect_context::<AppCtx>()
+}
+
+impl AppCtx {
+    pub fn controller(&self) -> Rc<Controller> {
+        self.ctl.get_value()
+    }
+
+    /// Feed the reducer and queue its effects.
+    pub fn dispatch(&self, input: Input) {
+        self.controller().dispatch(input);
+    }
+}
+
+pub struct Controller {
+    ctx: Cell<Option<AppCtx>>,
+    store: RefCell<Option<Rc<IndexedDbStore>>>,
+    client: RefCell<Option<Client>>,
+    queue: RefCell<VecDeque<Effect>>,
+    draining: Cell<bool>,
+    /// Sign-in in progress: what to remember once it works.
+    pending: RefCell<Option<(SavedSession, bool)>>,
+}
+
+/// Creates the context, provides it, and starts restoring a saved session.
+pub fn provide_app() -> AppCtx {
+    let controller = Rc::new(Controller {
+        ctx: Cell::new(None),
+        store: RefCell::new(None),
+        client: RefCell::new(None),
+        queue: RefCell::new(VecDeque::new()),
+        draining: Cell::new(false),
+        pending: RefCell::new(None),
+    });
+    let ctx = AppCtx {
+        phase: RwSignal::new(Phase::Loading),
+        chat: RwSignal::new(ChatState::new(None)),
+        conn: RwSignal::new(ConnState::Offline { retry_in_ms: None }),
+        error: RwSignal::new(None),
+        busy: RwSignal::new(false),
+        default_server: RwSignal::new(String::new()),
+        ctl: StoredValue::new_local(controller.clone()),
+    };
+    controller.ctx.set(Some(ctx));
+    provide_context(ctx);
+    spawn_local(async move { controller.restore().await });
+    ctx
+}
+
+fn account_db(jid: &str) -> String {
+    format!("confab:{jid}")
+}
+
+async fn meta() -> Option<IndexedDbStore> {
+    IndexedDbStore::open(META_DB).await.ok()
+}
+
+impl Controller {
+    fn ctx(&self) -> AppCtx {
+        // Set right after construction, before any callback can run.
+        self.ctx.get().unwrap_or_else(|| unreachable!("controller used before provide_app"))
+    }
+
+    async fn restore(self: Rc<Self>) {
+        let ctx = self.ctx();
+        let query = query_server();
+        let deployment = net::fetch::deployment().await.server;
+        ctx.default_server.set(
+            crate::discovery::choose_server(query.as_deref(), deployment.as_deref(), None)
+                .unwrap_or_default(),
+        );
+        let saved = match meta().await {
+            Some(meta) => meta
+                .setting(SESSION_KEY)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|s| serde_json::from_str::<SavedSession>(&s).ok()),
+            None => None,
+        };
+        let Some(saved) = saved else {
+            ctx.phase.set(Phase::SignIn);
+            return;
+        };
+        if self.open_account(&saved.jid).await.is_err() {
+            ctx.phase.set(Phase::SignIn);
+            return;
+        }
+        ctx.phase.set(Phase::Main);
+        self.connect(saved, false, true);
+    }
+
+    /// Opens the account's database and shows what it holds.
+    async fn open_account(self: &Rc<Self>, jid: &str) -> Result<(), String> {
+        let store = IndexedDbStore::open(&account_db(jid)).await.map_err(|e| e.to_string())?;
+        let chats = store.chats().await.unwrap_or_default();
+        let contacts = store.contacts().await.unwrap_or_default();
+        *self.store.borrow_mut() = Some(Rc::new(store));
+        let ctx = self.ctx();
+        ctx.chat.set(ChatState::new(Some(jid.to_string())));
+        self.dispatch(Input::Restored { chats, contacts });
+        Ok(())
+    }
+
+    /// Interactive sign-in from the form.
+    pub async fn sign_in(self: Rc<Self>, session: SavedSession, remember: bool) {
+        let ctx = self.ctx();
+        ctx.error.set(None);
+        if let Err(e) = self.open_account(&session.jid).await {
+            ctx.error.set(Some(format!("This browser cannot store data: {e}")));
+            ctx.busy.set(false);
+            return;
+        }
+        self.connect(session, remember, false);
+    }
+
+    fn connect(self: &Rc<Self>, session: SavedSession, remember: bool, restored: bool) {
+        let Ok(jid) = jid::BareJid::new(&session.jid) else { return };
+        let config = Config {
+            jid,
+            credentials: session.credentials.clone(),
+            allow_plain: crate::discovery::is_private_channel(&session.server),
+            resource: None,
+        };
+        *self.pending.borrow_mut() = Some((session.clone(), remember || restored));
+        let weak = Rc::downgrade(self);
+        let restored_flag = restored;
+        let client = Client::connect(&session.server, config, restored, move |event| {
+            if let Some(me) = weak.upgrade() {
+                me.on_client(event, restored_flag);
+            }
+        });
+        if let Some(old) = self.client.borrow_mut().replace(client) {
+            old.stop();
+        }
+    }
+
+    fn on_client(self: &Rc<Self>, event: ClientEvent, restored: bool) {
+        let ctx = self.ctx();
+        match event {
+            ClientEvent::State(state) => ctx.conn.set(state),
+            ClientEvent::Unreachable => {
+                if ctx.phase.get_untracked() != Phase::Main {
+                    let server = self
+                        .pending
+                        .borrow()
+                        .as_ref()
+                        .map(|(s, _)| s.server.clone())
+                        .unwrap_or_default();
+                    ctx.error.set(Some(format!(
+                        "Cannot reach the server at {server}. Check the Server address and your connection."
+                    )));
+                    ctx.busy.set(false);
+                }
+            }
+            ClientEvent::Transmitted(id) => self.dispatch(Input::Transmitted { id }),
+            ClientEvent::Xmpp(event) => {
+                match &event {
+                    Event::Online { scram_keys, .. } => {
+                        let pending = self.pending.borrow_mut().take();
+                        if let Some((mut saved, remember)) = pending {
+                            if let Some(keys) = scram_keys.clone() {
+                                saved.credentials = Credentials::Scram(keys);
+                            }
+                            let keep = remember && matches!(saved.credentials, Credentials::Scram(_));
+                            spawn_local(remember_session(keep.then_some(saved)));
+                        }
+                        ctx.busy.set(false);
+                        ctx.error.set(None);
+                        ctx.phase.set(Phase::Main);
+                        let me = self.clone();
+                        spawn_local(async move { me.flush_outbox().await });
+                    }
+                    Event::Ended { error: Some(error) } => self.on_ended(error, restored),
+                    _ => {}
+                }
+                self.dispatch(Input::Xmpp(event));
+            }
+        }
+    }
+
+    fn on_ended(self: &Rc<Self>, error: &SessionError, restored: bool) {
+        let ctx = self.ctx();
+        let text = super::error::describe(error);
+        match error {
+            SessionError::NotAuthorized(_) | SessionError::NoMechanism(_) => {
+                if restored || ctx.phase.get_untracked() == Phase::Main {
+                    // The remembered keys no longer work (password changed).
+                    spawn_local(remember_session(None));
+                    ctx.phase.set(Phase::SignIn);
+                }
+                ctx.error.set(Some(text));
+                ctx.busy.set(false);
+            }
+            _ if ctx.phase.get_untracked() != Phase::Main => {
+                ctx.error.set(Some(text));
+                ctx.busy.set(false);
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends what is still Pending, oldest first, with its original id.
+    async fn flush_outbox(self: Rc<Self>) {
+        let Some(store) = self.store.borrow().clone() else { return };
+        let Ok(pending) = store.pending_messages().await else { return };
+        for m in pending {
+            let client = self.client.borrow().clone();
+            if let Some(client) = client {
+                client.send_message(&m.chat, &m.body, &m.id);
+            }
+        }
+    }
+
+    pub fn sign_out(self: &Rc<Self>) {
+        let ctx = self.ctx();
+        if let Some(client) = self.client.borrow_mut().take() {
+            client.stop();
+        }
+        let store = self.store.borrow_mut().take();
+        self.queue.borrow_mut().clear();
+        ctx.chat.set(ChatState::new(None));
+        ctx.conn.set(ConnState::Offline { retry_in_ms: None });
+        ctx.error.set(None);
+        ctx.busy.set(false);
+        ctx.phase.set(Phase::SignIn);
+        spawn_local(async move {
+            remember_session(None).await;
+            if let Some(store) = store {
+                let _ = store.clear().await;
+            }
+        });
+    }
+
+    pub fn reconnect_now(&self) {
+        if let Some(client) = self.client.borrow().as_ref() {
+            client.reconnect_now();
+        }
+    }
+
+    pub fn dispatch(self: &Rc<Self>, input: Input) {
+        let ctx = self.ctx();
+        let effects = ctx.chat.try_update(|s| s.apply(input, net::now())).unwrap_or_default();
+        if effects.is_empty() {
+            return;
+        }
+        self.queue.borrow_mut().extend(effects);
+        if !self.draining.replace(true) {
+            let me = self.clone();
+            spawn_local(async move {
+                loop {
+                    let next = me.queue.borrow_mut().pop_front();
+                    let Some(effect) = next else { break };
+                    me.run(effect).await;
+                }
+                me.draining.set(false);
+            });
+        }
+    }
+
+    async fn run(self: &Rc<Self>, effect: Effect) {
+        let store = self.store.borrow().clone();
+        let Some(store) = store else { return };
+        let result = match effect {
+            Effect::SaveMessage(m) => store.put_message(&m).await,
+            Effect::SaveChat(c) => store.put_chat(&c).await,
+            Effect::SaveContact(c) => store.put_contact(&c).await,
+            Effect::RemoveContact(jid) => store.remove_contact(&jid).await,
+            Effect::SetStatus { id, status, error } => set_status(&store, &id, status, error).await,
+            Effect::LoadHistory(chat) => match store.messages(&chat, None, HISTORY_PAGE).await {
+                Ok(messages) => {
+                    self.dispatch(Input::History { chat, messages });
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            Effect::Command(command) => {
+                let client = self.client.borrow().clone();
+                if let Some(client) = client {
+                    match command {
+                        Command::SendMessage { to, body, id } => {
+                            client.send_message(&to, &body, &id);
+                        }
+                        Command::AddContact { jid } => client.add_contact(&jid),
+                        Command::Accept { jid } => client.accept(&jid),
+                        Command::Decline { jid } => client.decline(&jid),
+                    }
+                }
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            web_sys::console::error_1(&format!("store: {e}").into());
+        }
+    }
+}
+
+async fn set_status(
+    store: &IndexedDbStore,
+    id: &str,
+    status: MessageStatus,
+    error: Option<String>,
+) -> Result<(), crate::store::StoreError> {
+    if let Some(mut m) = store.message(id).await? {
+        if m.status.advances_to(status) {
+            m.status = status;
+            m.error = error;
+            store.put_message(&m).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn remember_session(session: Option<SavedSession>) {
+    let Some(meta) = meta().await else { return };
+    let _ = match session.and_then(|s| serde_json::to_string(&s).ok()) {
+        Some(json) => meta.put_setting(SESSION_KEY, &json).await,
+        None => meta.remove_setting(SESSION_KEY).await,
+    };
+}
+
+/// The `server` query parameter, which embedders use.
+pub fn query_server() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("server")
+}
