@@ -13,10 +13,20 @@
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod framing;
+mod iq;
+mod message;
+mod ping;
+mod presence;
 pub mod register;
+mod roster;
+mod sasl;
+mod scram;
 mod session;
 
 pub use session::Session;
@@ -159,6 +169,11 @@ pub enum Event {
     MessageFailed { id: String, reason: String },
     /// A stanza could not be parsed; the session goes on.
     Malformed { reason: String },
+    /// XEP-0184: `from` (bare JID) received our message `id`.
+    Receipt { from: String, id: String },
+    /// A request the user made (e.g. adding a contact) failed or timed out;
+    /// `request` names it (e.g. "add contact bob@example.org").
+    RequestFailed { request: String, reason: String },
 }
 
 /// Checks a user-typed address and returns the normalised bare JID, or a
