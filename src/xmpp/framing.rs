@@ -17,7 +17,7 @@ use xmpp_parsers::FromElementError;
 #[derive(Debug)]
 pub enum Frame {
     /// The server's `<open/>` (stream header).
-    Open(Open),
+    Open(#[allow(dead_code)] Open),
     /// The server's `<close/>`; `see_other_uri` when it redirects us.
     Close { see_other_uri: Option<String> },
     Features(Box<StreamFeatures>),
@@ -27,7 +27,7 @@ pub enum Frame {
     Message(Box<Message>),
     Presence(Box<Presence>),
     /// A well-formed element we do not know (ignored, as RFC 6120 asks).
-    Other(Element),
+    Other(#[allow(dead_code)] Element),
 }
 
 /// Why a frame could not be used.

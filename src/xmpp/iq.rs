@@ -25,7 +25,6 @@ pub enum IqPurpose {
     RosterSet { jid: String },
     DiscoInfo,
     Ping,
-    Carbons,
 }
 
 /// How a request ended.

@@ -18,6 +18,7 @@
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod disco;
 mod framing;
 mod iq;
 mod message;

@@ -150,10 +150,6 @@ impl ScramClient {
         }
     }
 
-    pub fn hash(&self) -> ScramHash {
-        self.hash
-    }
-
     /// The client-first-message with the gs2 header `n,,`.
     pub fn client_first(&self) -> Vec<u8> {
         format!("n,,{}", self.client_first_bare).into_bytes()
@@ -242,6 +238,7 @@ impl ScramClient {
     }
 
     /// True once the server's signature was verified.
+    #[cfg(test)]
     pub fn is_done(&self) -> bool {
         matches!(self.step, Step::Done)
     }
