@@ -60,9 +60,13 @@ mod tests {
 
     #[test]
     fn a_node_query_is_not_about_us() {
-        let q: Element = "<query xmlns='http://jabber.org/protocol/disco#info' node='x'/>".parse().unwrap();
+        let q: Element = "<query xmlns='http://jabber.org/protocol/disco#info' node='x'/>"
+            .parse()
+            .unwrap();
         assert!(!is_info_query(&q));
-        let q: Element = "<query xmlns='http://jabber.org/protocol/disco#info'/>".parse().unwrap();
+        let q: Element = "<query xmlns='http://jabber.org/protocol/disco#info'/>"
+            .parse()
+            .unwrap();
         assert!(is_info_query(&q));
     }
 

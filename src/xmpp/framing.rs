@@ -7,11 +7,11 @@
 
 use minidom::Element;
 use std::collections::BTreeMap;
+use xmpp_parsers::FromElementError;
 use xmpp_parsers::{
     iq::Iq, message::Message, ns, presence::Presence, sasl, stream_error::StreamError,
     stream_features::StreamFeatures, websocket::Open,
 };
-use xmpp_parsers::FromElementError;
 
 /// One parsed incoming frame.
 #[derive(Debug)]
@@ -19,7 +19,9 @@ pub enum Frame {
     /// The server's `<open/>` (stream header).
     Open(#[allow(dead_code)] Open),
     /// The server's `<close/>`; `see_other_uri` when it redirects us.
-    Close { see_other_uri: Option<String> },
+    Close {
+        see_other_uri: Option<String>,
+    },
     Features(Box<StreamFeatures>),
     StreamError(StreamError),
     Sasl(sasl::Nonza),
@@ -71,7 +73,10 @@ pub fn parse(frame: &str) -> Result<Frame, FrameError> {
 }
 
 fn invalid(element: &str, err: impl std::fmt::Display) -> FrameError {
-    FrameError::Invalid { element: element.to_owned(), reason: err.to_string() }
+    FrameError::Invalid {
+        element: element.to_owned(),
+        reason: err.to_string(),
+    }
 }
 
 fn convert<T>(element: Element, name: &str) -> Result<T, FrameError>
@@ -97,9 +102,7 @@ fn classify(element: Element) -> Result<Frame, FrameError> {
         },
         (ns::JABBER_CLIENT, "iq") => Frame::Iq(Box::new(convert(element, "iq")?)),
         (ns::JABBER_CLIENT, "message") => Frame::Message(Box::new(convert(element, "message")?)),
-        (ns::JABBER_CLIENT, "presence") => {
-            Frame::Presence(Box::new(convert(element, "presence")?))
-        }
+        (ns::JABBER_CLIENT, "presence") => Frame::Presence(Box::new(convert(element, "presence")?)),
         _ => Frame::Other(element),
     };
     Ok(frame)
@@ -124,9 +127,17 @@ mod tests {
 
     #[test]
     fn close_is_the_framing_close() {
-        assert_eq!(close(), el("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"));
+        assert_eq!(
+            close(),
+            el("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>")
+        );
         let back = parse(&to_frame(&close())).unwrap();
-        assert!(matches!(back, Frame::Close { see_other_uri: None }));
+        assert!(matches!(
+            back,
+            Frame::Close {
+                see_other_uri: None
+            }
+        ));
     }
 
     #[test]
@@ -166,7 +177,10 @@ mod tests {
 
     #[test]
     fn garbage_is_not_xml() {
-        assert!(matches!(parse("<message><body>"), Err(FrameError::NotXml(_))));
+        assert!(matches!(
+            parse("<message><body>"),
+            Err(FrameError::NotXml(_))
+        ));
         assert!(matches!(parse(""), Err(FrameError::NotXml(_))));
     }
 

@@ -49,10 +49,14 @@ pub struct Own<'a> {
 impl Own<'_> {
     fn is_own(&self, jid: &Jid) -> bool {
         let bare = jid.to_bare();
-        if jid.is_bare() && (bare == *self.bare || (bare.node().is_none() && bare.domain() == self.bare.domain())) {
+        if jid.is_bare()
+            && (bare == *self.bare
+                || (bare.node().is_none() && bare.domain() == self.bare.domain()))
+        {
             return true;
         }
-        self.full.is_some_and(|f| jid.try_as_full().is_ok_and(|j| j == f))
+        self.full
+            .is_some_and(|f| jid.try_as_full().is_ok_and(|j| j == f))
     }
 }
 
@@ -67,7 +71,8 @@ fn key(to: Option<&Jid>, id: &str) -> (String, String) {
 
 impl IqTable {
     pub fn insert(&mut self, to: Option<&Jid>, id: &str, purpose: IqPurpose, deadline: Millis) {
-        self.pending.insert(key(to, id), Pending { purpose, deadline });
+        self.pending
+            .insert(key(to, id), Pending { purpose, deadline });
     }
 
     /// Matches a reply (`result` or `error`) to a request; `None` when it
@@ -84,8 +89,12 @@ impl IqTable {
 
     /// Removes and returns the requests whose deadline has passed.
     pub fn expire(&mut self, now: Millis) -> Vec<IqPurpose> {
-        let expired: Vec<_> =
-            self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(k, _)| k.clone()).collect();
+        let expired: Vec<_> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
         let mut out: Vec<(Millis, IqPurpose)> = expired
             .into_iter()
             .filter_map(|k| self.pending.remove(&k))
@@ -127,7 +136,12 @@ pub fn error_reply(from: Option<Jid>, id: String, condition: DefinedCondition) -
 
 /// An empty result reply to a request we received.
 pub fn empty_result(from: Option<Jid>, id: String) -> Iq {
-    Iq::Result { from: None, to: from, id, payload: None }
+    Iq::Result {
+        from: None,
+        to: from,
+        id,
+        payload: None,
+    }
 }
 
 /// A short human-readable reason for a stanza error.
@@ -151,36 +165,62 @@ mod tests {
     }
 
     fn own_parts() -> (jid::BareJid, jid::FullJid) {
-        (jid::BareJid::new("me@example.org").unwrap(), jid::FullJid::new("me@example.org/r").unwrap())
+        (
+            jid::BareJid::new("me@example.org").unwrap(),
+            jid::FullJid::new("me@example.org/r").unwrap(),
+        )
     }
 
     #[test]
     fn reply_from_the_addressee_is_matched() {
         let (bare, full) = own_parts();
-        let own = Own { bare: &bare, full: Some(&full) };
+        let own = Own {
+            bare: &bare,
+            full: Some(&full),
+        };
         let mut t = IqTable::default();
         t.insert(Some(&j("example.org")), "1", IqPurpose::DiscoInfo, 100);
         assert_eq!(t.take_reply(Some(&j("evil.org")), "1", &own), None);
-        assert_eq!(t.take_reply(Some(&j("example.org")), "1", &own), Some(IqPurpose::DiscoInfo));
+        assert_eq!(
+            t.take_reply(Some(&j("example.org")), "1", &own),
+            Some(IqPurpose::DiscoInfo)
+        );
         assert_eq!(t.take_reply(Some(&j("example.org")), "1", &own), None);
     }
 
     #[test]
     fn reply_to_a_request_without_to_may_come_from_our_account_or_server() {
         let (bare, full) = own_parts();
-        let own = Own { bare: &bare, full: Some(&full) };
+        let own = Own {
+            bare: &bare,
+            full: Some(&full),
+        };
         let mut t = IqTable::default();
-        for (i, from) in [None, Some(j("me@example.org")), Some(j("example.org")), Some(j("me@example.org/r"))]
-            .into_iter()
-            .enumerate()
+        for (i, from) in [
+            None,
+            Some(j("me@example.org")),
+            Some(j("example.org")),
+            Some(j("me@example.org/r")),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let id = i.to_string();
             t.insert(None, &id, IqPurpose::RosterGet, 100);
-            assert_eq!(t.take_reply(from.as_ref(), &id, &own), Some(IqPurpose::RosterGet));
+            assert_eq!(
+                t.take_reply(from.as_ref(), &id, &own),
+                Some(IqPurpose::RosterGet)
+            );
         }
         t.insert(None, "x", IqPurpose::RosterGet, 100);
-        assert_eq!(t.take_reply(Some(&j("mallory@example.org")), "x", &own), None);
-        assert_eq!(t.take_reply(Some(&j("me@example.org/other")), "x", &own), None);
+        assert_eq!(
+            t.take_reply(Some(&j("mallory@example.org")), "x", &own),
+            None
+        );
+        assert_eq!(
+            t.take_reply(Some(&j("me@example.org/other")), "x", &own),
+            None
+        );
     }
 
     #[test]
@@ -197,7 +237,11 @@ mod tests {
 
     #[test]
     fn service_unavailable_reply_is_a_cancel_error() {
-        let iq = error_reply(Some(j("a@b/c")), "7".into(), DefinedCondition::ServiceUnavailable);
+        let iq = error_reply(
+            Some(j("a@b/c")),
+            "7".into(),
+            DefinedCondition::ServiceUnavailable,
+        );
         let expected: Element = "<iq xmlns='jabber:client' type='error' to='a@b/c' id='7'>\
             <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
             </error></iq>"

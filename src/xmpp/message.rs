@@ -17,15 +17,22 @@ use xmpp_parsers::{
 pub fn outgoing(to: Jid, body: &str, id: &str) -> Message {
     let mut m = Message::chat(Some(to)).with_body(Lang::new(), body.to_owned());
     m.id = Some(Id(id.to_owned()));
-    m.with_payload(Request).with_payload(OriginId { id: id.to_owned() })
+    m.with_payload(Request)
+        .with_payload(OriginId { id: id.to_owned() })
 }
 
 /// What an incoming message means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Incoming {
     Message(IncomingMessage),
-    Failed { id: String, reason: String },
-    Receipt { from: String, id: String },
+    Failed {
+        id: String,
+        reason: String,
+    },
+    Receipt {
+        from: String,
+        id: String,
+    },
     /// Nothing for us (no body, groupchat, headline, …).
     Ignored,
 }
@@ -61,8 +68,14 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         return Incoming::Ignored;
     }
     let Some((_, body)) = m.get_best_body_cloned(vec!["en"]) else {
-        if let Some(r) = payload::<Received>(m, "received", ns::RECEIPTS).into_iter().next() {
-            return Incoming::Receipt { from: from.to_bare().to_string(), id: r.id };
+        if let Some(r) = payload::<Received>(m, "received", ns::RECEIPTS)
+            .into_iter()
+            .next()
+        {
+            return Incoming::Receipt {
+                from: from.to_bare().to_string(),
+                id: r.id,
+            };
         }
         return Incoming::Ignored;
     };
@@ -72,7 +85,10 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         .into_iter()
         .find(|s| s.by.is_bare() && s.by.to_bare() == *own)
         .map(|s| s.id);
-    let origin_id = payload::<OriginId>(m, "origin-id", ns::SID).into_iter().next().map(|o| o.id);
+    let origin_id = payload::<OriginId>(m, "origin-id", ns::SID)
+        .into_iter()
+        .next()
+        .map(|o| o.id);
     let delay = payload::<Delay>(m, "delay", ns::DELAY)
         .into_iter()
         .next()
@@ -91,8 +107,7 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
 pub fn receipt_for(m: &Message, new_id: &str) -> Option<Message> {
     let from = m.from.clone()?;
     let id = m.id.as_ref()?.0.clone();
-    if !m.payloads.iter().any(|p| p.is("request", ns::RECEIPTS)) || m.type_ == MessageType::Error
-    {
+    if !m.payloads.iter().any(|p| p.is("request", ns::RECEIPTS)) || m.type_ == MessageType::Error {
         return None;
     }
     let mut r = Message::new_with_type(m.type_.clone(), Some(from)).with_payload(Received { id });
@@ -126,11 +141,13 @@ mod tests {
 
     #[test]
     fn incoming_chat_is_reduced() {
-        let m = msg("<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
             <body>hello</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
             <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='bob@example.org'/>\
             <stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='me@example.org'/>\
-            <delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>");
+            <delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>",
+        );
         assert_eq!(
             incoming(&m, &own()),
             Incoming::Message(IncomingMessage {
@@ -148,42 +165,59 @@ mod tests {
     fn stanza_id_from_a_foreign_by_is_ignored() {
         let m = msg("<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
             <body>hello</body><stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='bob@example.org'/></message>");
-        let Incoming::Message(im) = incoming(&m, &own()) else { panic!() };
+        let Incoming::Message(im) = incoming(&m, &own()) else {
+            panic!()
+        };
         assert_eq!(im.stanza_id, None);
     }
 
     #[test]
     fn message_without_body_is_ignored() {
-        let m = msg("<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
-            <active xmlns='http://jabber.org/protocol/chatstates'/></message>");
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
+            <active xmlns='http://jabber.org/protocol/chatstates'/></message>",
+        );
         assert_eq!(incoming(&m, &own()), Incoming::Ignored);
     }
 
     #[test]
     fn error_message_names_the_failed_id() {
-        let m = msg("<message xmlns='jabber:client' type='error' from='bob@example.org' id='m1'>\
+        let m = msg(
+            "<message xmlns='jabber:client' type='error' from='bob@example.org' id='m1'>\
             <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
-            </error></message>");
+            </error></message>",
+        );
         assert_eq!(
             incoming(&m, &own()),
-            Incoming::Failed { id: "m1".into(), reason: "service-unavailable".into() }
+            Incoming::Failed {
+                id: "m1".into(),
+                reason: "service-unavailable".into()
+            }
         );
     }
 
     #[test]
     fn receipt_is_reported_and_answered() {
-        let r = msg("<message xmlns='jabber:client' from='bob@example.org/pc' id='r'>\
-            <received xmlns='urn:xmpp:receipts' id='m1'/></message>");
+        let r = msg(
+            "<message xmlns='jabber:client' from='bob@example.org/pc' id='r'>\
+            <received xmlns='urn:xmpp:receipts' id='m1'/></message>",
+        );
         assert_eq!(
             incoming(&r, &own()),
-            Incoming::Receipt { from: "bob@example.org".into(), id: "m1".into() }
+            Incoming::Receipt {
+                from: "bob@example.org".into(),
+                id: "m1".into()
+            }
         );
-        let m = msg("<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
-            <body>hi</body><request xmlns='urn:xmpp:receipts'/></message>");
-        let expected: Element = "<message xmlns='jabber:client' type='chat' to='bob@example.org/pc' \
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
+            <body>hi</body><request xmlns='urn:xmpp:receipts'/></message>",
+        );
+        let expected: Element =
+            "<message xmlns='jabber:client' type='chat' to='bob@example.org/pc' \
             id='n1'><received xmlns='urn:xmpp:receipts' id='x'/></message>"
-            .parse()
-            .unwrap();
+                .parse()
+                .unwrap();
         assert_eq!(receipt_for(&m, "n1").map(Element::from), Some(expected));
     }
 }

@@ -20,7 +20,10 @@ pub struct Keepalive {
 
 impl Keepalive {
     pub fn new(now: Millis) -> Self {
-        Self { last_received: now, in_flight: false }
+        Self {
+            last_received: now,
+            in_flight: false,
+        }
     }
 
     /// Anything arrived from the server.

@@ -12,8 +12,14 @@ use xmpp_parsers::presence::{Presence, Show, Type};
 /// What a received presence means for the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresenceUpdate {
-    Contact { jid: String, availability: Availability, status: Option<String> },
-    SubscriptionRequest { from: String },
+    Contact {
+        jid: String,
+        availability: Availability,
+        status: Option<String>,
+    },
+    SubscriptionRequest {
+        from: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +47,11 @@ fn availability(show: Option<&Show>) -> Availability {
 }
 
 fn status(p: &Presence) -> Option<String> {
-    p.statuses.values().next().map(|s| s.to_string()).filter(|s| !s.is_empty())
+    p.statuses
+        .values()
+        .next()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// Contacts' resources and what was last reported per contact.
@@ -70,7 +80,10 @@ impl Presences {
                     status: status(p),
                     priority: p.priority.0,
                 };
-                self.resources.entry(key.clone()).or_default().insert(resource, entry);
+                self.resources
+                    .entry(key.clone())
+                    .or_default()
+                    .insert(resource, entry);
             }
             Type::Unavailable => {
                 if let Some(map) = self.resources.get_mut(&key) {
@@ -89,12 +102,18 @@ impl Presences {
             return None;
         }
         self.reported.insert(key.clone(), now);
-        Some(PresenceUpdate::Contact { jid: key, availability, status })
+        Some(PresenceUpdate::Contact {
+            jid: key,
+            availability,
+            status,
+        })
     }
 
     fn aggregate(&mut self, key: &str, last: &Presence) -> (Availability, Option<String>) {
         let best = self.resources.get(key).and_then(|m| {
-            m.values().max_by_key(|e| (rank(e.availability), e.priority)).cloned()
+            m.values()
+                .max_by_key(|e| (rank(e.availability), e.priority))
+                .cloned()
         });
         match best {
             Some(e) => (e.availability, e.status),
@@ -192,20 +211,34 @@ mod tests {
     fn subscribe_is_a_request() {
         let mut ps = Presences::default();
         assert_eq!(
-            ps.handle(&p("<presence xmlns='jabber:client' type='subscribe' from='c@example.org'/>"), &own()),
-            Some(PresenceUpdate::SubscriptionRequest { from: "c@example.org".into() })
+            ps.handle(
+                &p("<presence xmlns='jabber:client' type='subscribe' from='c@example.org'/>"),
+                &own()
+            ),
+            Some(PresenceUpdate::SubscriptionRequest {
+                from: "c@example.org".into()
+            })
         );
     }
 
     #[test]
     fn our_own_resources_are_not_contacts() {
         let mut ps = Presences::default();
-        assert_eq!(ps.handle(&p("<presence xmlns='jabber:client' from='me@example.org/other'/>"), &own()), None);
+        assert_eq!(
+            ps.handle(
+                &p("<presence xmlns='jabber:client' from='me@example.org/other'/>"),
+                &own()
+            ),
+            None
+        );
     }
 
     #[test]
     fn own_presence_maps_to_show() {
-        let out = outgoing(&OwnPresence { availability: Availability::Busy, status: Some("work".into()) });
+        let out = outgoing(&OwnPresence {
+            availability: Availability::Busy,
+            status: Some("work".into()),
+        });
         let expected: Element =
             "<presence xmlns='jabber:client'><show>dnd</show><status>work</status><priority>0</priority></presence>".parse().unwrap();
         assert_eq!(Element::from(out), expected);

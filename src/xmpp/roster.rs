@@ -12,7 +12,13 @@ use xmpp_parsers::{
 
 /// `<iq type='get'><query xmlns='jabber:iq:roster'/></iq>`.
 pub fn get(id: &str) -> Iq {
-    Iq::from_get(id, Roster { ver: None, items: vec![] })
+    Iq::from_get(
+        id,
+        Roster {
+            ver: None,
+            items: vec![],
+        },
+    )
 }
 
 /// A roster set adding or updating one contact.
@@ -25,7 +31,13 @@ pub fn set(id: &str, jid: BareJid, name: Option<&str>) -> Iq {
         groups: vec![],
         approved: None,
     };
-    Iq::from_set(id, Roster { ver: None, items: vec![item] })
+    Iq::from_set(
+        id,
+        Roster {
+            ver: None,
+            items: vec![item],
+        },
+    )
 }
 
 pub fn item_from(item: &Item) -> RosterItem {
@@ -108,8 +120,10 @@ mod tests {
         let iq = set("s1", BareJid::new("bob@example.org").unwrap(), Some("Bob"));
         assert_eq!(
             Element::from(iq),
-            el("<iq xmlns='jabber:client' type='set' id='s1'><query xmlns='jabber:iq:roster'>\
-                <item jid='bob@example.org' name='Bob'/></query></iq>")
+            el(
+                "<iq xmlns='jabber:client' type='set' id='s1'><query xmlns='jabber:iq:roster'>\
+                <item jid='bob@example.org' name='Bob'/></query></iq>"
+            )
         );
     }
 
@@ -130,15 +144,27 @@ mod tests {
     fn push_from_a_foreign_jid_is_not_trusted() {
         let own = BareJid::new("me@example.org").unwrap();
         assert!(is_trusted_push(None, &own));
-        assert!(is_trusted_push(Some(&Jid::new("me@example.org").unwrap()), &own));
-        assert!(!is_trusted_push(Some(&Jid::new("evil@example.org").unwrap()), &own));
-        assert!(!is_trusted_push(Some(&Jid::new("example.org").unwrap()), &own));
+        assert!(is_trusted_push(
+            Some(&Jid::new("me@example.org").unwrap()),
+            &own
+        ));
+        assert!(!is_trusted_push(
+            Some(&Jid::new("evil@example.org").unwrap()),
+            &own
+        ));
+        assert!(!is_trusted_push(
+            Some(&Jid::new("example.org").unwrap()),
+            &own
+        ));
     }
 
     #[test]
     fn push_with_two_items_is_rejected() {
         let p = el("<query xmlns='jabber:iq:roster'><item jid='a@b'/><item jid='c@d'/></query>");
         assert_eq!(parse_push(p), Err(RosterError::ItemCount));
-        assert_eq!(parse_push(el("<x xmlns='y'/>")), Err(RosterError::NotRoster));
+        assert_eq!(
+            parse_push(el("<x xmlns='y'/>")),
+            Err(RosterError::NotRoster)
+        );
     }
 }

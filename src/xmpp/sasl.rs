@@ -30,7 +30,11 @@ pub fn select(
             "SCRAM-SHA-1" => ScramHash::Sha1,
             _ => return Err(password_needed()),
         };
-        return if offers(hash.mechanism()) { Ok(Mech::Scram(hash)) } else { Err(password_needed()) };
+        return if offers(hash.mechanism()) {
+            Ok(Mech::Scram(hash))
+        } else {
+            Err(password_needed())
+        };
     }
     if offers("SCRAM-SHA-256") {
         Ok(Mech::Scram(ScramHash::Sha256))
@@ -40,7 +44,11 @@ pub fn select(
         Ok(Mech::Plain)
     } else {
         let list: Vec<&str> = offered.iter().map(String::as_str).collect();
-        Err(SessionError::NoMechanism(if list.is_empty() { "none".into() } else { list.join(", ") }))
+        Err(SessionError::NoMechanism(if list.is_empty() {
+            "none".into()
+        } else {
+            list.join(", ")
+        }))
     }
 }
 
@@ -90,7 +98,13 @@ impl SaslClient {
                 data.extend_from_slice(username.as_bytes());
                 data.push(0);
                 data.extend_from_slice(p.as_bytes());
-                Ok((Self::Plain, Nonza::Auth(Auth { mechanism: Mechanism::Plain, data })))
+                Ok((
+                    Self::Plain,
+                    Nonza::Auth(Auth {
+                        mechanism: Mechanism::Plain,
+                        data,
+                    }),
+                ))
             }
             (Mech::Plain, Credentials::Scram(_)) => Err(password_needed()),
             (Mech::Scram(hash), creds) => {
@@ -103,7 +117,10 @@ impl SaslClient {
                     ScramHash::Sha1 => Mechanism::ScramSha1,
                     ScramHash::Sha256 => Mechanism::ScramSha256,
                 };
-                let auth = Nonza::Auth(Auth { mechanism, data: client.client_first() });
+                let auth = Nonza::Auth(Auth {
+                    mechanism,
+                    data: client.client_first(),
+                });
                 Ok((Self::Scram(Box::new(client)), auth))
             }
         }
@@ -119,7 +136,11 @@ impl SaslClient {
             (Self::Scram(c), Nonza::Success(s)) => {
                 // RFC 6120 §6.3.10: the additional data carries the verifier.
                 c.handle_server_final(&s.data).map_err(scram_error)?;
-                let keys = if from_password { c.keys().cloned() } else { None };
+                let keys = if from_password {
+                    c.keys().cloned()
+                } else {
+                    None
+                };
                 Ok(SaslStep::Success { derived_keys: keys })
             }
             (Self::Plain, Nonza::Success(_)) => Ok(SaslStep::Success { derived_keys: None }),
@@ -171,16 +192,30 @@ mod tests {
 
     #[test]
     fn the_strongest_offered_mechanism_is_chosen() {
-        let all = offered(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"]);
-        assert_eq!(select(&all, &pw(), true), Ok(Mech::Scram(ScramHash::Sha256)));
+        let all = offered(&[
+            "PLAIN",
+            "SCRAM-SHA-1",
+            "SCRAM-SHA-256",
+            "SCRAM-SHA-256-PLUS",
+        ]);
+        assert_eq!(
+            select(&all, &pw(), true),
+            Ok(Mech::Scram(ScramHash::Sha256))
+        );
         let prosody = offered(&["PLAIN", "SCRAM-SHA-1"]);
-        assert_eq!(select(&prosody, &pw(), true), Ok(Mech::Scram(ScramHash::Sha1)));
+        assert_eq!(
+            select(&prosody, &pw(), true),
+            Ok(Mech::Scram(ScramHash::Sha1))
+        );
     }
 
     #[test]
     fn plus_variants_are_never_chosen() {
         let plus = offered(&["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS"]);
-        assert!(matches!(select(&plus, &pw(), true), Err(SessionError::NoMechanism(_))));
+        assert!(matches!(
+            select(&plus, &pw(), true),
+            Err(SessionError::NoMechanism(_))
+        ));
     }
 
     #[test]
@@ -204,9 +239,15 @@ mod tests {
         };
         let creds = Credentials::Scram(keys);
         let sha1_only = offered(&["SCRAM-SHA-1", "PLAIN"]);
-        assert!(matches!(select(&sha1_only, &creds, true), Err(SessionError::NotAuthorized(_))));
+        assert!(matches!(
+            select(&sha1_only, &creds, true),
+            Err(SessionError::NotAuthorized(_))
+        ));
         let both = offered(&["SCRAM-SHA-1", "SCRAM-SHA-256"]);
-        assert_eq!(select(&both, &creds, true), Ok(Mech::Scram(ScramHash::Sha256)));
+        assert_eq!(
+            select(&both, &creds, true),
+            Ok(Mech::Scram(ScramHash::Sha256))
+        );
     }
 
     #[test]

@@ -91,7 +91,9 @@ pub enum ScramError {
     NonceMismatch,
     #[error("iteration count {0} is not acceptable")]
     BadIterations(u32),
-    #[error("stored keys do not match the server's salt or iteration count; the password is needed")]
+    #[error(
+        "stored keys do not match the server's salt or iteration count; the password is needed"
+    )]
     KeysOutdated,
     #[error("the server's signature is wrong")]
     BadServerSignature,
@@ -201,11 +203,18 @@ impl ScramClient {
         };
         // "biws" = base64("n,,"): no channel binding.
         let without_proof = format!("c=biws,r={nonce}");
-        let auth_message = format!("{},{},{}", self.client_first_bare, server_first, without_proof);
+        let auth_message = format!(
+            "{},{},{}",
+            self.client_first_bare, server_first, without_proof
+        );
         let stored_key = self.hash.hash(&keys.client_key);
         let client_signature = self.hash.hmac(&stored_key, auth_message.as_bytes());
-        let proof: Vec<u8> =
-            keys.client_key.iter().zip(client_signature.iter()).map(|(a, b)| a ^ b).collect();
+        let proof: Vec<u8> = keys
+            .client_key
+            .iter()
+            .zip(client_signature.iter())
+            .map(|(a, b)| a ^ b)
+            .collect();
         let server_signature = self.hash.hmac(&keys.server_key, auth_message.as_bytes());
         self.step = Step::Final { server_signature };
         self.keys = Some(keys);
@@ -271,7 +280,8 @@ mod tests {
             String::from_utf8(fin).unwrap(),
             "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
         );
-        c.handle_server_final(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ=").unwrap();
+        c.handle_server_final(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")
+            .unwrap();
         assert!(c.is_done());
     }
 
@@ -294,7 +304,8 @@ mod tests {
             "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,\
              p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
         );
-        c.handle_server_final(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=").unwrap();
+        c.handle_server_final(b"v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
+            .unwrap();
     }
 
     #[test]
@@ -317,15 +328,26 @@ mod tests {
 
     #[test]
     fn stored_keys_give_the_same_proof_as_the_password() {
-        let keys = derive_keys(ScramHash::Sha1, "pencil", &B64.decode("QSXCR+Q6sek8bf92").unwrap(), 4096);
-        let mut c =
-            ScramClient::new(ScramHash::Sha1, "user", Secret::Keys(keys), "fyko+d2lbbFgONRv9qkxdawL");
+        let keys = derive_keys(
+            ScramHash::Sha1,
+            "pencil",
+            &B64.decode("QSXCR+Q6sek8bf92").unwrap(),
+            4096,
+        );
+        let mut c = ScramClient::new(
+            ScramHash::Sha1,
+            "user",
+            Secret::Keys(keys),
+            "fyko+d2lbbFgONRv9qkxdawL",
+        );
         let fin = c
             .handle_server_first(
                 b"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
             )
             .unwrap();
-        assert!(String::from_utf8(fin).unwrap().ends_with("p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="));
+        assert!(String::from_utf8(fin)
+            .unwrap()
+            .ends_with("p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="));
     }
 
     #[test]
@@ -353,7 +375,9 @@ mod tests {
         assert!(c.handle_server_first(b"\xff\xfe").is_err());
         assert!(c.handle_server_first(b",,,=,").is_err());
         assert!(c.handle_server_first(b"r=abcd,s=!!,i=1").is_err());
-        assert!(c.handle_server_first(b"r=abcd,s=QQ==,i=4294967295").is_err());
+        assert!(c
+            .handle_server_first(b"r=abcd,s=QQ==,i=4294967295")
+            .is_err());
     }
 
     #[test]

@@ -31,10 +31,14 @@ const CLOSE_TIMEOUT: Millis = 5_000;
 enum State {
     Idle,
     /// `<open/>` sent; waiting for stream features.
-    Opening { authenticated: bool },
+    Opening {
+        authenticated: bool,
+    },
     Authenticating(Box<SaslClient>),
     Binding,
-    Online { jid: FullJid },
+    Online {
+        jid: FullJid,
+    },
     Closing,
     Ended,
 }
@@ -71,7 +75,10 @@ impl Session {
             presences: Presences::default(),
             roster: HashMap::new(),
             server_features: BTreeSet::new(),
-            presence: Presence { availability: Availability::Online, status: None },
+            presence: Presence {
+                availability: Availability::Online,
+                status: None,
+            },
             derived_keys: None,
             deadline: None,
             now: 0,
@@ -87,7 +94,9 @@ impl Session {
         self.keepalive = Keepalive::new(now);
         self.deadline = Some(now.saturating_add(HANDSHAKE_TIMEOUT));
         self.send(framing::open(&self.config.jid));
-        self.state = State::Opening { authenticated: false };
+        self.state = State::Opening {
+            authenticated: false,
+        };
     }
 
     pub fn handle_frame(&mut self, frame: &str, now: Millis) {
@@ -98,7 +107,9 @@ impl Session {
         self.keepalive.received(now);
         match framing::parse(frame) {
             Ok(f) => self.handle_parsed(f),
-            Err(e) => self.events.push_back(Event::Malformed { reason: e.to_string() }),
+            Err(e) => self.events.push_back(Event::Malformed {
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -109,7 +120,11 @@ impl Session {
         self.now = self.now.max(now);
         if self.deadline.is_some_and(|d| d <= now) {
             let closing = matches!(self.state, State::Closing);
-            return self.end(if closing { None } else { Some(SessionError::Timeout) });
+            return self.end(if closing {
+                None
+            } else {
+                Some(SessionError::Timeout)
+            });
         }
         for purpose in self.iqs.expire(now) {
             self.handle_reply(purpose, IqOutcome::Timeout);
@@ -129,8 +144,15 @@ impl Session {
         if matches!(self.state, State::Ended | State::Idle) {
             return None;
         }
-        let keepalive = if self.is_online() { self.keepalive.deadline() } else { None };
-        [self.deadline, self.iqs.next_deadline(), keepalive].into_iter().flatten().min()
+        let keepalive = if self.is_online() {
+            self.keepalive.deadline()
+        } else {
+            None
+        };
+        [self.deadline, self.iqs.next_deadline(), keepalive]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn poll_transmit(&mut self) -> Option<String> {
@@ -173,7 +195,8 @@ impl Session {
         if !self.is_online() {
             return Err(SessionError::ConnectionLost);
         }
-        let to = Jid::new(to).map_err(|e| SessionError::Protocol(format!("invalid address: {e}")))?;
+        let to =
+            Jid::new(to).map_err(|e| SessionError::Protocol(format!("invalid address: {e}")))?;
         self.send(message::outgoing(to, body, id));
         Ok(())
     }
@@ -181,17 +204,23 @@ impl Session {
     /// Roster set + presence subscribe.
     pub fn add_contact(&mut self, jid: &str, name: Option<&str>) {
         let request = format!("add contact {jid}");
-        let Some(bare) = self.online_contact(jid, &request) else { return };
+        let Some(bare) = self.online_contact(jid, &request) else {
+            return;
+        };
         let id = self.ids.next_id();
         let deadline = self.now.saturating_add(IQ_TIMEOUT);
-        let purpose = IqPurpose::RosterSet { jid: bare.to_string() };
+        let purpose = IqPurpose::RosterSet {
+            jid: bare.to_string(),
+        };
         self.send_iq(roster::set(&id, bare.clone(), name), purpose, deadline);
         self.send(presence::directed(PresenceType::Subscribe, bare));
     }
 
     /// Presence subscribed, and subscribe back if we are not subscribed yet.
     pub fn accept_subscription(&mut self, jid: &str) {
-        let Some(bare) = self.online_contact(jid, &format!("accept {jid}")) else { return };
+        let Some(bare) = self.online_contact(jid, &format!("accept {jid}")) else {
+            return;
+        };
         self.send(presence::directed(PresenceType::Subscribed, bare.clone()));
         let subscribed = match self.roster.get(bare.as_str()) {
             Some((sub, pending_out)) => {
@@ -206,7 +235,9 @@ impl Session {
 
     /// Presence unsubscribed.
     pub fn decline_subscription(&mut self, jid: &str) {
-        let Some(bare) = self.online_contact(jid, &format!("decline {jid}")) else { return };
+        let Some(bare) = self.online_contact(jid, &format!("decline {jid}")) else {
+            return;
+        };
         self.send(presence::directed(PresenceType::Unsubscribed, bare));
     }
 
@@ -273,7 +304,10 @@ impl Session {
                 Err(e) => format!("invalid address: {e}"),
             }
         };
-        self.events.push_back(Event::RequestFailed { request: request.to_owned(), reason });
+        self.events.push_back(Event::RequestFailed {
+            request: request.to_owned(),
+            reason,
+        });
         None
     }
 
@@ -296,23 +330,29 @@ impl Session {
             Frame::Sasl(nonza) => self.handle_sasl(nonza),
             Frame::Iq(iq) => self.handle_iq(*iq),
             Frame::Message(m) => self.handle_message(&m),
-            Frame::Presence(p) => {
-                match self.presences.handle(&p, &self.config.jid) {
-                    Some(PresenceUpdate::Contact { jid, availability, status }) => self
-                        .events
-                        .push_back(Event::ContactPresence { jid, availability, status }),
-                    Some(PresenceUpdate::SubscriptionRequest { from }) => {
-                        self.events.push_back(Event::SubscriptionRequest { from })
-                    }
-                    None => {}
+            Frame::Presence(p) => match self.presences.handle(&p, &self.config.jid) {
+                Some(PresenceUpdate::Contact {
+                    jid,
+                    availability,
+                    status,
+                }) => self.events.push_back(Event::ContactPresence {
+                    jid,
+                    availability,
+                    status,
+                }),
+                Some(PresenceUpdate::SubscriptionRequest { from }) => {
+                    self.events.push_back(Event::SubscriptionRequest { from })
                 }
-            }
+                None => {}
+            },
         }
     }
 
     fn handle_features(&mut self, features: &xmpp_parsers::stream_features::StreamFeatures) {
         match self.state {
-            State::Opening { authenticated: false } => {
+            State::Opening {
+                authenticated: false,
+            } => {
                 let mech = match sasl::select(
                     &features.sasl_mechanisms,
                     &self.config.credentials,
@@ -322,7 +362,9 @@ impl Session {
                     Err(e) => return self.fail(e),
                 };
                 let Some(user) = self.config.jid.node().map(|n| n.to_string()) else {
-                    return self.fail(SessionError::Protocol("the address has no user name".into()));
+                    return self.fail(SessionError::Protocol(
+                        "the address has no user name".into(),
+                    ));
                 };
                 let nonce = self.ids.next_id();
                 match SaslClient::start(mech, &user, &self.config.credentials, &nonce) {
@@ -333,7 +375,9 @@ impl Session {
                     Err(e) => self.fail(e),
                 }
             }
-            State::Opening { authenticated: true } => {
+            State::Opening {
+                authenticated: true,
+            } => {
                 let id = self.ids.next_id();
                 let bind = Iq::from_set(id, BindQuery::new(self.config.resource.clone()));
                 let deadline = self.now.saturating_add(IQ_TIMEOUT);
@@ -346,7 +390,9 @@ impl Session {
 
     fn handle_sasl(&mut self, nonza: xmpp_parsers::sasl::Nonza) {
         let State::Authenticating(client) = &mut self.state else {
-            return self.fail(SessionError::Protocol("SASL element outside authentication".into()));
+            return self.fail(SessionError::Protocol(
+                "SASL element outside authentication".into(),
+            ));
         };
         let from_password = matches!(self.config.credentials, Credentials::Password(_));
         match client.handle(nonza, from_password) {
@@ -355,7 +401,9 @@ impl Session {
                 self.derived_keys = derived_keys;
                 // RFC 6120 §6.4.6: restart the stream after SASL success.
                 self.send(framing::open(&self.config.jid));
-                self.state = State::Opening { authenticated: true };
+                self.state = State::Opening {
+                    authenticated: true,
+                };
             }
             Err(e) => self.fail(e),
         }
@@ -363,19 +411,32 @@ impl Session {
 
     fn handle_iq(&mut self, iq: Iq) {
         match iq {
-            Iq::Get { from, id, payload, .. } => {
+            Iq::Get {
+                from, id, payload, ..
+            } => {
                 let reply = if payload.is("ping", ns::PING) {
                     iq::empty_result(from, id)
                 } else if disco::is_info_query(&payload) {
-                    Iq::Result { from: None, to: from, id, payload: Some(disco::our_info().into()) }
+                    Iq::Result {
+                        from: None,
+                        to: from,
+                        id,
+                        payload: Some(disco::our_info().into()),
+                    }
                 } else {
                     iq::error_reply(from, id, DefinedCondition::ServiceUnavailable)
                 };
                 self.send(reply);
             }
-            Iq::Set { from, id, payload, .. } => {
+            Iq::Set {
+                from, id, payload, ..
+            } => {
                 if !payload.is("query", ns::ROSTER) {
-                    return self.send(iq::error_reply(from, id, DefinedCondition::ServiceUnavailable));
+                    return self.send(iq::error_reply(
+                        from,
+                        id,
+                        DefinedCondition::ServiceUnavailable,
+                    ));
                 }
                 if !roster::is_trusted_push(from.as_ref(), &self.config.jid) {
                     // RFC 6121 §2.1.6: a push from anyone but our account is ignored.
@@ -383,18 +444,25 @@ impl Session {
                 }
                 match roster::parse_push(payload) {
                     Ok(item) => {
-                        self.roster.insert(item.jid.clone(), (item.subscription, item.pending_out));
+                        self.roster
+                            .insert(item.jid.clone(), (item.subscription, item.pending_out));
                         self.send(iq::empty_result(from, id));
                         self.events.push_back(Event::RosterPush { item });
                     }
                     Err(e) => {
                         self.send(iq::error_reply(from, id, DefinedCondition::BadRequest));
-                        self.events.push_back(Event::Malformed { reason: e.to_string() });
+                        self.events.push_back(Event::Malformed {
+                            reason: e.to_string(),
+                        });
                     }
                 }
             }
-            Iq::Result { from, id, payload, .. } => self.reply(from, &id, IqOutcome::Result(payload)),
-            Iq::Error { from, id, error, .. } => self.reply(from, &id, IqOutcome::Error(error)),
+            Iq::Result {
+                from, id, payload, ..
+            } => self.reply(from, &id, IqOutcome::Result(payload)),
+            Iq::Error {
+                from, id, error, ..
+            } => self.reply(from, &id, IqOutcome::Error(error)),
         }
     }
 
@@ -403,7 +471,10 @@ impl Session {
             State::Online { jid } => Some(jid.clone()),
             _ => None,
         };
-        let own = Own { bare: &self.config.jid, full: full.as_ref() };
+        let own = Own {
+            bare: &self.config.jid,
+            full: full.as_ref(),
+        };
         if let Some(purpose) = self.iqs.take_reply(from.as_ref(), id, &own) {
             self.handle_reply(purpose, outcome);
         }
@@ -421,9 +492,10 @@ impl Session {
                 Err(e) => self.fail(SessionError::Protocol(format!("bad bind result: {e}"))),
             },
             (IqPurpose::Bind, IqOutcome::Timeout) => self.fail(SessionError::Timeout),
-            (IqPurpose::Bind, o) => {
-                self.fail(SessionError::Protocol(format!("resource binding failed: {}", reason(&o))))
-            }
+            (IqPurpose::Bind, o) => self.fail(SessionError::Protocol(format!(
+                "resource binding failed: {}",
+                reason(&o)
+            ))),
             (IqPurpose::RosterGet, IqOutcome::Result(p)) => match roster::parse_result(p) {
                 Ok(items) => {
                     self.roster = items
@@ -432,7 +504,9 @@ impl Session {
                         .collect();
                     self.events.push_back(Event::Roster { items });
                 }
-                Err(e) => self.events.push_back(Event::Malformed { reason: e.to_string() }),
+                Err(e) => self.events.push_back(Event::Malformed {
+                    reason: e.to_string(),
+                }),
             },
             (IqPurpose::RosterGet, o) => self.events.push_back(Event::RequestFailed {
                 request: "roster".into(),

@@ -34,7 +34,8 @@ fn b64(s: &str) -> String {
 }
 
 fn el(s: &str) -> Element {
-    s.parse().unwrap_or_else(|e| panic!("bad test XML {s}: {e}"))
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad test XML {s}: {e}"))
 }
 
 fn config(credentials: Credentials, allow_plain: bool) -> Config {
@@ -48,7 +49,10 @@ fn config(credentials: Credentials, allow_plain: bool) -> Config {
 
 impl T {
     fn new(config: Config) -> Self {
-        let ids = TestIds { scripted: [NONCE.to_owned()].into(), n: 0 };
+        let ids = TestIds {
+            scripted: [NONCE.to_owned()].into(),
+            n: 0,
+        };
         let mut s = Session::new(config, Box::new(ids));
         s.start(1_000);
         Self { s, now: 1_000 }
@@ -68,7 +72,9 @@ impl T {
     }
 
     fn sent(&mut self) -> Vec<Element> {
-        std::iter::from_fn(|| self.s.poll_transmit()).map(|f| el(&f)).collect()
+        std::iter::from_fn(|| self.s.poll_transmit())
+            .map(|f| el(&f))
+            .collect()
     }
 
     fn expect_sent(&mut self, expected: &[&str]) {
@@ -81,8 +87,10 @@ impl T {
     }
 
     fn features(&mut self, mechanisms: &[&str]) {
-        let m: String =
-            mechanisms.iter().map(|m| format!("<mechanism>{m}</mechanism>")).collect();
+        let m: String = mechanisms
+            .iter()
+            .map(|m| format!("<mechanism>{m}</mechanism>"))
+            .collect();
         self.recv(&format!(
             "<stream:features xmlns:stream='http://etherx.jabber.org/streams' \
              xmlns='jabber:client'><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{m}\
@@ -166,7 +174,11 @@ fn login_with_scram_sha1_binds_and_goes_online() {
          <query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
     ]);
     let events = t.events();
-    let [Event::Online { jid, scram_keys: Some(keys) }] = events.as_slice() else {
+    let [Event::Online {
+        jid,
+        scram_keys: Some(keys),
+    }] = events.as_slice()
+    else {
         panic!("{events:?}")
     };
     assert_eq!(jid, "user@example.org/web");
@@ -177,8 +189,14 @@ fn login_with_scram_sha1_binds_and_goes_online() {
 
 #[test]
 fn login_with_scram_sha256_uses_the_rfc7677_vector() {
-    let ids = TestIds { scripted: ["rOprNGfwEbeRWgbNEkqO".to_owned()].into(), n: 0 };
-    let mut s = Session::new(config(Credentials::Password("pencil".into()), false), Box::new(ids));
+    let ids = TestIds {
+        scripted: ["rOprNGfwEbeRWgbNEkqO".to_owned()].into(),
+        n: 0,
+    };
+    let mut s = Session::new(
+        config(Credentials::Password("pencil".into()), false),
+        Box::new(ids),
+    );
     s.start(0);
     s.handle_frame(OPEN, 0);
     s.handle_frame(
@@ -188,7 +206,9 @@ fn login_with_scram_sha256_uses_the_rfc7677_vector() {
          </mechanisms></stream:features>",
         0,
     );
-    let sent: Vec<Element> = std::iter::from_fn(|| s.poll_transmit()).map(|f| el(&f)).collect();
+    let sent: Vec<Element> = std::iter::from_fn(|| s.poll_transmit())
+        .map(|f| el(&f))
+        .collect();
     assert_eq!(
         sent[1],
         el(&format!(
@@ -207,8 +227,10 @@ fn login_with_scram_sha256_uses_the_rfc7677_vector() {
         s.poll_transmit().map(|f| el(&f)),
         Some(el(&format!(
             "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</response>",
-            b64("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,\
-                 p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")
+            b64(
+                "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,\
+                 p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+            )
         )))
     );
     s.handle_frame(
@@ -220,7 +242,9 @@ fn login_with_scram_sha256_uses_the_rfc7677_vector() {
     );
     assert_eq!(
         s.poll_transmit().map(|f| el(&f)),
-        Some(el("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0'/>"))
+        Some(el(
+            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0'/>"
+        ))
     );
     assert_eq!(s.poll_event(), None);
 }
@@ -242,7 +266,16 @@ fn login_with_plain_when_allowed() {
     t.sent();
     t.bind();
     let events = t.events();
-    assert!(matches!(events.as_slice(), [Event::Online { scram_keys: None, .. }]), "{events:?}");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Online {
+                scram_keys: None,
+                ..
+            }]
+        ),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -250,9 +283,15 @@ fn plain_is_refused_when_not_allowed() {
     let mut t = T::password();
     t.recv(OPEN);
     t.features(&["PLAIN"]);
-    assert_eq!(t.events(), vec![ended(Some(SessionError::NoMechanism("PLAIN".into())))]);
+    assert_eq!(
+        t.events(),
+        vec![ended(Some(SessionError::NoMechanism("PLAIN".into())))]
+    );
     let sent = t.sent();
-    assert_eq!(sent.last(), Some(&el("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>")));
+    assert_eq!(
+        sent.last(),
+        Some(&el("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"))
+    );
     assert!(!sent.iter().any(|e| e.name() == "auth"));
 }
 
@@ -266,7 +305,12 @@ fn wrong_server_signature_ends_the_session() {
     ));
     let events = t.events();
     assert!(
-        matches!(events.as_slice(), [Event::Ended { error: Some(SessionError::Protocol(_)) }]),
+        matches!(
+            events.as_slice(),
+            [Event::Ended {
+                error: Some(SessionError::Protocol(_))
+            }]
+        ),
         "{events:?}"
     );
     assert!(!t.s.is_online());
@@ -277,24 +321,44 @@ fn not_authorized_failure_is_reported() {
     let mut t = T::password();
     t.scram_sha1_until_success();
     t.recv("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
-    assert_eq!(t.events(), vec![ended(Some(SessionError::NotAuthorized("not-authorized".into())))]);
+    assert_eq!(
+        t.events(),
+        vec![ended(Some(SessionError::NotAuthorized(
+            "not-authorized".into()
+        )))]
+    );
 }
 
 #[test]
 fn stored_scram_keys_are_reused_without_the_password() {
     let salt = B64.decode("QSXCR+Q6sek8bf92").unwrap();
-    let keys = crate::xmpp::scram::derive_keys(crate::xmpp::scram::ScramHash::Sha1, "pencil", &salt, 4096);
+    let keys =
+        crate::xmpp::scram::derive_keys(crate::xmpp::scram::ScramHash::Sha1, "pencil", &salt, 4096);
     let mut t = T::new(config(Credentials::Scram(keys), false));
     t.scram_sha1_until_success();
     t.success();
     t.bind();
     let events = t.events();
-    assert!(matches!(events.as_slice(), [Event::Online { scram_keys: None, .. }]), "{events:?}");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Online {
+                scram_keys: None,
+                ..
+            }]
+        ),
+        "{events:?}"
+    );
 }
 
 #[test]
 fn stored_scram_keys_for_another_salt_ask_for_the_password() {
-    let keys = crate::xmpp::scram::derive_keys(crate::xmpp::scram::ScramHash::Sha1, "pencil", b"old", 4096);
+    let keys = crate::xmpp::scram::derive_keys(
+        crate::xmpp::scram::ScramHash::Sha1,
+        "pencil",
+        b"old",
+        4096,
+    );
     let mut t = T::new(config(Credentials::Scram(keys), false));
     t.recv(OPEN);
     t.features(&["SCRAM-SHA-1"]);
@@ -305,7 +369,12 @@ fn stored_scram_keys_for_another_salt_ask_for_the_password() {
     ));
     let events = t.events();
     assert!(
-        matches!(events.as_slice(), [Event::Ended { error: Some(SessionError::NotAuthorized(_)) }]),
+        matches!(
+            events.as_slice(),
+            [Event::Ended {
+                error: Some(SessionError::NotAuthorized(_))
+            }]
+        ),
         "{events:?}"
     );
 }
@@ -372,10 +441,19 @@ fn contact_presence_is_aggregated_and_reported() {
     t.recv("<presence xmlns='jabber:client' from='bob@example.org/b'/>");
     t.recv("<presence xmlns='jabber:client' type='unavailable' from='bob@example.org/b'/>");
     t.recv("<presence xmlns='jabber:client' type='unavailable' from='bob@example.org/a'/>");
-    let p = |a| Event::ContactPresence { jid: "bob@example.org".into(), availability: a, status: None };
+    let p = |a| Event::ContactPresence {
+        jid: "bob@example.org".into(),
+        availability: a,
+        status: None,
+    };
     assert_eq!(
         t.events(),
-        vec![p(Availability::Busy), p(Availability::Online), p(Availability::Busy), p(Availability::Offline)]
+        vec![
+            p(Availability::Busy),
+            p(Availability::Online),
+            p(Availability::Busy),
+            p(Availability::Offline)
+        ]
     );
 }
 
@@ -383,7 +461,12 @@ fn contact_presence_is_aggregated_and_reported() {
 fn subscription_request_is_reported_and_accepted() {
     let mut t = T::online();
     t.recv("<presence xmlns='jabber:client' type='subscribe' from='dave@example.org'/>");
-    assert_eq!(t.events(), vec![Event::SubscriptionRequest { from: "dave@example.org".into() }]);
+    assert_eq!(
+        t.events(),
+        vec![Event::SubscriptionRequest {
+            from: "dave@example.org".into()
+        }]
+    );
     t.s.accept_subscription("dave@example.org");
     t.expect_sent(&[
         "<presence xmlns='jabber:client' type='subscribed' to='dave@example.org'><priority>0</priority></presence>",
@@ -408,9 +491,11 @@ fn add_contact_sets_the_roster_and_subscribes() {
 fn outgoing_message_carries_origin_id() {
     let mut t = T::online();
     t.s.send_message("bob@example.org", "hi", "m1").unwrap();
-    t.expect_sent(&["<message xmlns='jabber:client' type='chat' to='bob@example.org' id='m1'>\
+    t.expect_sent(&[
+        "<message xmlns='jabber:client' type='chat' to='bob@example.org' id='m1'>\
         <body>hi</body><request xmlns='urn:xmpp:receipts'/>\
-        <origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>"]);
+        <origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>",
+    ]);
 }
 
 #[test]
@@ -426,8 +511,10 @@ fn incoming_message_ignores_a_stanza_id_from_a_foreign_by() {
          <body>again</body><stanza-id xmlns='urn:xmpp:sid:0' id='fake' by='bob@example.org'/>\
          </message>",
     );
-    t.recv("<message xmlns='jabber:client' type='chat' from='bob@example.org/a'>\
-        <composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+    t.recv(
+        "<message xmlns='jabber:client' type='chat' from='bob@example.org/a'>\
+        <composing xmlns='http://jabber.org/protocol/chatstates'/></message>",
+    );
     let m = |id: &str, body: &str, sid: Option<&str>| {
         Event::Message(IncomingMessage {
             from: "bob@example.org".into(),
@@ -438,7 +525,10 @@ fn incoming_message_ignores_a_stanza_id_from_a_foreign_by() {
             delay: None,
         })
     };
-    assert_eq!(t.events(), vec![m("x1", "hello", Some("real")), m("x2", "again", None)]);
+    assert_eq!(
+        t.events(),
+        vec![m("x1", "hello", Some("real")), m("x2", "again", None)]
+    );
 }
 
 #[test]
@@ -451,7 +541,10 @@ fn message_error_is_reported_as_failed() {
     );
     assert_eq!(
         t.events(),
-        vec![Event::MessageFailed { id: "m1".into(), reason: "item-not-found".into() }]
+        vec![Event::MessageFailed {
+            id: "m1".into(),
+            reason: "item-not-found".into()
+        }]
     );
 }
 
@@ -462,7 +555,10 @@ fn stream_error_ends_the_session() {
         "<stream:error xmlns:stream='http://etherx.jabber.org/streams'>\
          <conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>",
     );
-    assert_eq!(t.events(), vec![ended(Some(SessionError::StreamError("conflict".into())))]);
+    assert_eq!(
+        t.events(),
+        vec![ended(Some(SessionError::StreamError("conflict".into())))]
+    );
     t.s.handle_disconnect();
     assert_eq!(t.events(), vec![]);
 }
@@ -473,7 +569,12 @@ fn server_close_ends_the_session_and_is_answered() {
     t.recv("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
     t.expect_sent(&["<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>"]);
     let events = t.events();
-    assert!(matches!(events.as_slice(), [Event::Ended { error: Some(SessionError::StreamError(_)) }]));
+    assert!(matches!(
+        events.as_slice(),
+        [Event::Ended {
+            error: Some(SessionError::StreamError(_))
+        }]
+    ));
 }
 
 #[test]
@@ -482,9 +583,13 @@ fn malformed_frame_does_not_end_the_session() {
     t.recv("<message><body>unterminated");
     t.recv("<iq xmlns='jabber:client' type='get'><ping xmlns='urn:xmpp:ping'/></iq>");
     let events = t.events();
-    assert!(matches!(events.as_slice(), [Event::Malformed { .. }, Event::Malformed { .. }]));
+    assert!(matches!(
+        events.as_slice(),
+        [Event::Malformed { .. }, Event::Malformed { .. }]
+    ));
     assert!(t.s.is_online());
-    t.s.send_message("bob@example.org", "still here", "m2").unwrap();
+    t.s.send_message("bob@example.org", "still here", "m2")
+        .unwrap();
 }
 
 #[test]
@@ -516,8 +621,10 @@ fn keepalive_ping_is_sent_after_silence_and_an_answer_keeps_the_session() {
     t.events();
     assert_eq!(t.s.poll_timeout(), Some(t.now + 60_000));
     t.advance(60_000);
-    t.expect_sent(&["<iq xmlns='jabber:client' type='get' id='id4' to='example.org'>\
-        <ping xmlns='urn:xmpp:ping'/></iq>"]);
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' id='id4' to='example.org'>\
+        <ping xmlns='urn:xmpp:ping'/></iq>",
+    ]);
     assert_eq!(t.s.poll_timeout(), Some(t.now + 20_000));
     t.now += 5_000;
     t.recv("<iq xmlns='jabber:client' type='result' id='id4' from='example.org'/>");
