@@ -13,10 +13,24 @@
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod disco;
+mod framing;
+mod iq;
+mod message;
+mod ping;
+mod presence;
 pub mod register;
+mod roster;
+mod sasl;
+mod scram;
 mod session;
 
 pub use session::Session;
@@ -141,11 +155,17 @@ pub enum Event {
     },
     /// The session is over (the shell may reconnect unless the error is
     /// `NotAuthorized`).
-    Ended { error: Option<SessionError> },
+    Ended {
+        error: Option<SessionError>,
+    },
     /// The full roster (answer to our roster get).
-    Roster { items: Vec<RosterItem> },
+    Roster {
+        items: Vec<RosterItem>,
+    },
     /// A roster push (added, changed or `Subscription::Remove`).
-    RosterPush { item: RosterItem },
+    RosterPush {
+        item: RosterItem,
+    },
     /// A contact's presence changed (aggregated over its resources).
     ContactPresence {
         jid: String,
@@ -153,12 +173,30 @@ pub enum Event {
         status: Option<String>,
     },
     /// Someone asks to see our presence.
-    SubscriptionRequest { from: String },
+    SubscriptionRequest {
+        from: String,
+    },
     Message(IncomingMessage),
     /// A message we sent came back as an error (`id` = the id we sent).
-    MessageFailed { id: String, reason: String },
+    MessageFailed {
+        id: String,
+        reason: String,
+    },
     /// A stanza could not be parsed; the session goes on.
-    Malformed { reason: String },
+    Malformed {
+        reason: String,
+    },
+    /// XEP-0184: `from` (bare JID) received our message `id`.
+    Receipt {
+        from: String,
+        id: String,
+    },
+    /// A request the user made (e.g. adding a contact) failed or timed out;
+    /// `request` names it (e.g. "add contact bob@example.org").
+    RequestFailed {
+        request: String,
+        reason: String,
+    },
 }
 
 /// Checks a user-typed address and returns the normalised bare JID, or a

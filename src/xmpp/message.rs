@@ -1,0 +1,223 @@
+//! RFC 6121 §5 chat messages, with XEP-0359 ids, XEP-0203 delay and
+//! XEP-0184 receipts.
+
+use super::IncomingMessage;
+use crate::chat::Millis;
+use jid::{BareJid, Jid};
+use xmpp_parsers::{
+    delay::Delay,
+    message::{Id, Lang, Message, MessageType},
+    ns,
+    receipts::{Received, Request},
+    stanza_id::{OriginId, StanzaId},
+};
+
+/// An outgoing chat message; `id` is both the stanza id and the origin-id,
+/// and a delivery receipt is requested.
+pub fn outgoing(to: Jid, body: &str, id: &str) -> Message {
+    let mut m = Message::chat(Some(to)).with_body(Lang::new(), body.to_owned());
+    m.id = Some(Id(id.to_owned()));
+    m.with_payload(Request)
+        .with_payload(OriginId { id: id.to_owned() })
+}
+
+/// What an incoming message means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    Message(IncomingMessage),
+    Failed {
+        id: String,
+        reason: String,
+    },
+    Receipt {
+        from: String,
+        id: String,
+    },
+    /// Nothing for us (no body, groupchat, headline, …).
+    Ignored,
+}
+
+fn payload<T: TryFrom<minidom::Element>>(m: &Message, name: &str, namespace: &str) -> Vec<T> {
+    m.payloads
+        .iter()
+        .filter(|p| p.is(name, namespace))
+        .filter_map(|p| T::try_from(p.clone()).ok())
+        .collect()
+}
+
+/// Classifies a received message.
+pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
+    let Some(from) = m.from.as_ref() else {
+        return Incoming::Ignored;
+    };
+    let id = m.id.as_ref().map(|i| i.0.clone());
+    if m.type_ == MessageType::Error {
+        let reason = m
+            .payloads
+            .iter()
+            .find(|p| p.is("error", ns::JABBER_CLIENT))
+            .and_then(|e| xmpp_parsers::stanza_error::StanzaError::try_from(e.clone()).ok())
+            .map(|e| super::iq::describe_error(&e))
+            .unwrap_or_else(|| "error".to_owned());
+        return match id {
+            Some(id) => Incoming::Failed { id, reason },
+            None => Incoming::Ignored,
+        };
+    }
+    if !matches!(m.type_, MessageType::Chat | MessageType::Normal) {
+        return Incoming::Ignored;
+    }
+    let Some((_, body)) = m.get_best_body_cloned(vec!["en"]) else {
+        if let Some(r) = payload::<Received>(m, "received", ns::RECEIPTS)
+            .into_iter()
+            .next()
+        {
+            return Incoming::Receipt {
+                from: from.to_bare().to_string(),
+                id: r.id,
+            };
+        }
+        return Incoming::Ignored;
+    };
+    // XEP-0359 §3.1: trust a stanza-id only when `by` is our own account,
+    // where our server put it; anyone else's could be forged by the sender.
+    let stanza_id = payload::<StanzaId>(m, "stanza-id", ns::SID)
+        .into_iter()
+        .find(|s| s.by.is_bare() && s.by.to_bare() == *own)
+        .map(|s| s.id);
+    let origin_id = payload::<OriginId>(m, "origin-id", ns::SID)
+        .into_iter()
+        .next()
+        .map(|o| o.id);
+    let delay = payload::<Delay>(m, "delay", ns::DELAY)
+        .into_iter()
+        .next()
+        .and_then(|d| Millis::try_from(d.stamp.0.timestamp_millis()).ok());
+    Incoming::Message(IncomingMessage {
+        from: from.to_bare().to_string(),
+        id,
+        origin_id,
+        stanza_id,
+        body,
+        delay,
+    })
+}
+
+/// XEP-0184: the receipt to send for `m`, if it asked for one.
+pub fn receipt_for(m: &Message, new_id: &str) -> Option<Message> {
+    let from = m.from.clone()?;
+    let id = m.id.as_ref()?.0.clone();
+    if !m.payloads.iter().any(|p| p.is("request", ns::RECEIPTS)) || m.type_ == MessageType::Error {
+        return None;
+    }
+    let mut r = Message::new_with_type(m.type_.clone(), Some(from)).with_payload(Received { id });
+    r.id = Some(Id(new_id.to_owned()));
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minidom::Element;
+
+    fn own() -> BareJid {
+        BareJid::new("me@example.org").unwrap()
+    }
+
+    fn msg(s: &str) -> Message {
+        Message::try_from(s.parse::<Element>().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn outgoing_message_has_origin_id_and_receipt_request() {
+        let m = outgoing(Jid::new("bob@example.org").unwrap(), "hi", "m1");
+        let expected: Element = "<message xmlns='jabber:client' type='chat' to='bob@example.org' \
+            id='m1'><body>hi</body><request xmlns='urn:xmpp:receipts'/>\
+            <origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>"
+            .parse()
+            .unwrap();
+        assert_eq!(Element::from(m), expected);
+    }
+
+    #[test]
+    fn incoming_chat_is_reduced() {
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
+            <body>hello</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
+            <stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='bob@example.org'/>\
+            <stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='me@example.org'/>\
+            <delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25Z'/></message>",
+        );
+        assert_eq!(
+            incoming(&m, &own()),
+            Incoming::Message(IncomingMessage {
+                from: "bob@example.org".into(),
+                id: Some("x".into()),
+                origin_id: Some("o1".into()),
+                stanza_id: Some("s1".into()),
+                body: "hello".into(),
+                delay: Some(1_031_699_305_000),
+            })
+        );
+    }
+
+    #[test]
+    fn stanza_id_from_a_foreign_by_is_ignored() {
+        let m = msg("<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
+            <body>hello</body><stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='bob@example.org'/></message>");
+        let Incoming::Message(im) = incoming(&m, &own()) else {
+            panic!()
+        };
+        assert_eq!(im.stanza_id, None);
+    }
+
+    #[test]
+    fn message_without_body_is_ignored() {
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
+            <active xmlns='http://jabber.org/protocol/chatstates'/></message>",
+        );
+        assert_eq!(incoming(&m, &own()), Incoming::Ignored);
+    }
+
+    #[test]
+    fn error_message_names_the_failed_id() {
+        let m = msg(
+            "<message xmlns='jabber:client' type='error' from='bob@example.org' id='m1'>\
+            <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
+            </error></message>",
+        );
+        assert_eq!(
+            incoming(&m, &own()),
+            Incoming::Failed {
+                id: "m1".into(),
+                reason: "service-unavailable".into()
+            }
+        );
+    }
+
+    #[test]
+    fn receipt_is_reported_and_answered() {
+        let r = msg(
+            "<message xmlns='jabber:client' from='bob@example.org/pc' id='r'>\
+            <received xmlns='urn:xmpp:receipts' id='m1'/></message>",
+        );
+        assert_eq!(
+            incoming(&r, &own()),
+            Incoming::Receipt {
+                from: "bob@example.org".into(),
+                id: "m1".into()
+            }
+        );
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x'>\
+            <body>hi</body><request xmlns='urn:xmpp:receipts'/></message>",
+        );
+        let expected: Element =
+            "<message xmlns='jabber:client' type='chat' to='bob@example.org/pc' \
+            id='n1'><received xmlns='urn:xmpp:receipts' id='x'/></message>"
+                .parse()
+                .unwrap();
+        assert_eq!(receipt_for(&m, "n1").map(Element::from), Some(expected));
+    }
+}
