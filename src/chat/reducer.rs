@@ -71,6 +71,8 @@ pub struct ChatState {
     /// The loaded messages of the open chat, oldest first.
     pub messages: Vec<StoredMessage>,
     pub visible: bool,
+    /// A failure to tell the user about (shown until dismissed).
+    pub notice: Option<String>,
 }
 
 impl ChatState {
@@ -267,6 +269,11 @@ impl ChatState {
             Event::Message(message) => self.incoming(message, now),
             Event::MessageFailed { id, reason } => {
                 self.set_status(&id, MessageStatus::Failed, Some(reason))
+            }
+            Event::Receipt { id, .. } => self.set_status(&id, MessageStatus::Delivered, None),
+            Event::RequestFailed { request, reason } => {
+                self.notice = Some(format!("Could not {request}: {reason}"));
+                vec![]
             }
             Event::Ended { .. } | Event::Malformed { .. } => vec![],
         }

@@ -36,6 +36,10 @@ fn ChatRow(chat: Chat) -> impl IntoView {
         let jid = jid.clone();
         move || ctx.chat.with(|s| s.availability(&jid)).label()
     };
+    let presence_class = {
+        let jid = jid.clone();
+        move || format!("presence {}", ctx.chat.with(|s| s.availability(&jid)).label())
+    };
     let selected = {
         let jid = jid.clone();
         move || ctx.chat.with(|s| s.open.as_deref() == Some(jid.as_str()))
@@ -61,7 +65,7 @@ fn ChatRow(chat: Chat) -> impl IntoView {
                         <span class="when">{when}</span>
                     </span>
                     <span class="row-bottom">
-                        <span class={let p = presence.clone(); move || format!("presence {}", p())}>{presence}</span>
+                        <span class=presence_class>{presence}</span>
                         <span class="preview">{chat.last_preview.clone()}</span>
                         {(unread > 0).then(|| view! {
                             <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>

@@ -55,7 +55,8 @@ pub fn start(ctx: AppCtx, ui: RegisterUi, target: Target, password: String, reme
     let domain = target.jid.domain().to_string();
     let server = target.server.clone();
     let (user, pass) = (username.clone(), password.clone());
-    let registrar = Registrar::start(&server, &domain, move |event| match event {
+    let (url, host) = (server.clone(), domain.clone());
+    let registrar = Registrar::start(&url, &host, move |event| match event {
         RegistrationEvent::Form(form) => {
             let values = prefill(&form, &user, &pass);
             if complete(&form, &values) {
