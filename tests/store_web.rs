@@ -197,3 +197,22 @@ async fn a_database_written_by_a_newer_app_is_reported_unavailable() {
     }
     IndexedDbStore::delete_database(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn deleting_the_database_closes_an_open_store_instead_of_waiting() {
+    let name = unique_name("delete-open");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    write_sample(&store).await.unwrap();
+    // Would hang until the test times out if the open store did not close.
+    IndexedDbStore::delete_database(&name).await.unwrap();
+    let result = store.message("m1").await;
+    assert!(matches!(result, Err(StoreError::Backend(_))), "{result:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_store_releases_the_database() {
+    let name = unique_name("dropped");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    drop(store);
+    IndexedDbStore::delete_database(&name).await.unwrap();
+}

@@ -15,6 +15,7 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::DeserialiseFromJs;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Before, Store, StoreError, SCHEMA_VERSION};
@@ -36,10 +37,29 @@ const BY_CHAT_TIME: &str = "chat_time";
 const BY_STANZA_ID: &str = "stanza_id";
 const BY_PENDING: &str = "pending";
 
-/// A [`Store`] in one IndexedDB database.
-#[derive(Debug)]
+/// A [`Store`] in one IndexedDB database. Dropping it closes the connection.
 pub struct IndexedDbStore {
     db: Database,
+    /// Closes the connection when another tab upgrades or deletes the
+    /// database, so we never block it; our later calls then fail with
+    /// [`StoreError::Backend`].
+    _on_version_change: Closure<dyn FnMut()>,
+}
+
+impl std::fmt::Debug for IndexedDbStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedDbStore")
+            .field("name", &self.db.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for IndexedDbStore {
+    fn drop(&mut self) {
+        let db = self.db.as_sys();
+        db.set_onversionchange(None);
+        db.close();
+    }
 }
 
 impl IndexedDbStore {
@@ -67,7 +87,16 @@ impl IndexedDbStore {
             })
             .await
             .map_err(open_error)?;
-        Ok(Self { db })
+        let on_version_change = {
+            let db = db.clone();
+            Closure::<dyn FnMut()>::new(move || db.as_sys().close())
+        };
+        db.as_sys()
+            .set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        Ok(Self {
+            db,
+            _on_version_change: on_version_change,
+        })
     }
 
     /// The schema version of the open database.
@@ -82,13 +111,15 @@ impl IndexedDbStore {
         names
     }
 
-    /// Closes the connection, so the database can be deleted or upgraded.
+    /// Closes the connection, so the database can be deleted or upgraded
+    /// without waiting. Same as dropping the store.
     pub fn close(self) {
-        self.db.close();
+        drop(self);
     }
 
-    /// Deletes the database `name` and everything in it. Waits until every
-    /// open connection to it is closed (see [`Self::close`]).
+    /// Deletes the database `name` and everything in it. Open
+    /// `IndexedDbStore`s on it close themselves first (other open connections
+    /// would make this wait).
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         Database::delete_by_name(name)
             .map_err(open_error)?
