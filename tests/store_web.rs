@@ -192,7 +192,10 @@ async fn a_database_written_by_a_newer_app_is_reported_unavailable() {
 
     let result = IndexedDbStore::open(&name).await;
     match result {
-        Err(StoreError::Unavailable(text)) => assert!(!text.is_empty()),
+        Err(StoreError::Unavailable(text)) => {
+            assert!(text.starts_with("VersionError: "), "{text}");
+            assert_eq!(text.matches("existing version").count(), 1, "{text}");
+        }
         other => panic!("expected Unavailable, got {other:?}"),
     }
     IndexedDbStore::delete_database(&name).await.unwrap();

@@ -385,11 +385,25 @@ impl Store for IndexedDbStore {
 }
 
 fn open_error(error: OpenDbError) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+    StoreError::Unavailable(match error {
+        OpenDbError::Base(error) => error_text(&error),
+        other => other.to_string(),
+    })
 }
 
 fn backend(error: indexed_db_futures::error::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+    StoreError::Backend(error_text(&error))
+}
+
+/// `"Name: message"` for a browser exception (the crate's own `Display`
+/// repeats the message), the crate's text otherwise.
+fn error_text(error: &indexed_db_futures::error::Error) -> String {
+    match error {
+        indexed_db_futures::error::Error::DomException(exception) => {
+            raw::error_text(exception.as_ref())
+        }
+        other => other.to_string(),
+    }
 }
 
 fn decode(error: indexed_db_futures::error::Error) -> StoreError {
