@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Confab benchmark: prints figures, never pass/fail.
+#   1. release bundle size: the wasm module and the JS glue in dist/, raw and gzip -9
+#   2. start-up time in headless Chromium against a throw-away local Prosody
+#      (scripts/bench/startup.mjs, median of N runs, a fresh browser profile each):
+#        cold  navigation (app URL with ?server=) -> sign-in form shown, then
+#              click "Sign in" (form filled by the driver) -> chat list
+#              (navigation "Chats") visible; reported from navigation start and
+#              from the click
+#        warm  with "Remember me" ticked in that run, a reload -> chat list visible
+#              (the remembered session, from IndexedDB, no form)
+# Builds dist/ with `trunk build --release` first if it is missing or older than
+# the sources. Later issues extend this script (history, roster size, latency,
+# memory, comparison with the shared harness); keep its output format stable.
+#
+#   bash scripts/bench.sh [--runs N]          (default 5)
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CONFAB_ROOT"
+RUNS=5
+while [ $# -gt 0 ]; do case "$1" in --runs) RUNS="$2"; shift 2 ;; *) echo "unknown argument $1" >&2; exit 2 ;; esac; done
+
+bash scripts/install.sh >/dev/null
+
+DIST="$CONFAB_ROOT/dist"
+if [ ! -f "$DIST/index.html" ] || [ -n "$(find src Cargo.toml Cargo.lock index.html Trunk.toml style -newer "$DIST/index.html" -print -quit 2>/dev/null)" ]; then
+  confab_step "bench: trunk build --release"
+  cargo fetch -q
+  trunk build --release
+fi
+
+confab_step "bench: release bundle size (dist/)"
+total_raw=0 total_gz=0
+printf '  %-44s %12s %12s\n' file raw "gzip -9"
+for f in "$DIST"/*.wasm "$DIST"/*.js; do
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  printf '  %-44s %12d %12d\n' "$(basename "$f")" "$raw" "$gz"
+done
+printf '  %-44s %12d %12d\n' "total (wasm + js)" "$total_raw" "$total_gz"
+
+confab_step "bench: start-up time ($RUNS runs, fresh profile each)"
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/confab-bench.XXXXXX")"
+export PROSODY_DATA="$RUN_DIR/prosody"
+export PROSODY_C2S_PORT="$(confab_free_port)" PROSODY_HTTP_PORT="$(confab_free_port)"
+SERVE_PID=""
+cleanup() { set +e; [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; bash scripts/prosody.sh stop >/dev/null; rm -rf "$RUN_DIR"; }
+trap cleanup EXIT
+bash scripts/prosody.sh start >/dev/null
+bash scripts/prosody.sh register bench benchpass >/dev/null
+node scripts/serve.mjs --root "$DIST" --port 0 >"$RUN_DIR/serve.out" 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q '^serving ' "$RUN_DIR/serve.out" 2>/dev/null && break; sleep 0.1; done
+APP="$(sed -n 's/^serving .* at \(http:[^ ]*\)$/\1/p' "$RUN_DIR/serve.out")"
+node scripts/bench/startup.mjs --app "$APP" --server "ws://127.0.0.1:$PROSODY_HTTP_PORT/xmpp-websocket" \
+  --jid bench@localhost --password benchpass --runs "$RUNS" --profiles "$RUN_DIR/profiles" || true
