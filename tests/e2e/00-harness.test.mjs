@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { env } from './lib/env.js';
 import { appUrl, withBrowser } from './lib/browser.js';
 import { prosody, portOpen } from './lib/prosody.js';
-import { connectPeer, bare } from './lib/xmpp.js';
+import { connectPeer, makeContacts, bare } from './lib/xmpp.js';
 
 test('the built app is served: index.html, JS and wasm (application/wasm)', async () => {
   const res = await fetch(env.appBase);
@@ -64,5 +64,17 @@ test('@xmpp/client accounts connect, exchange a message, and survive a Prosody r
     await pa.waitForChat(pb.jid, { body: 'pong from b', timeout: 10_000 });
   } finally {
     await pa.stop(); await pb.stop();
+  }
+});
+
+test('makeContacts gives two accounts a mutual subscription (set-up used by UI tests)', { timeout: 60_000 }, async () => {
+  const a = await prosody.newAccount('harness_c');
+  const b = await prosody.newAccount('harness_d');
+  await makeContacts(a, b);
+  const pa = await connectPeer(a, { acceptSubscriptions: false });
+  try {
+    assert.equal(await pa.subscription(b.jid), 'both');
+  } finally {
+    await pa.stop();
   }
 });
