@@ -3,6 +3,7 @@
 use super::ids::BrowserIds;
 use super::now;
 use super::socket::{Socket, SocketEvent};
+use super::timer::Timer;
 use crate::xmpp::register::{Registration, RegistrationEvent};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -10,6 +11,7 @@ use std::rc::{Rc, Weak};
 struct Inner {
     registration: Registration,
     socket: Option<Socket>,
+    timer: Option<Timer>,
     done: bool,
     listener: Rc<dyn Fn(RegistrationEvent)>,
 }
@@ -24,6 +26,7 @@ impl Registrar {
         let me = Registrar(Rc::new(RefCell::new(Inner {
             registration: Registration::new(domain, Box::new(BrowserIds)),
             socket: None,
+            timer: None,
             done: false,
             listener: Rc::new(listener),
         })));
@@ -54,6 +57,8 @@ impl Registrar {
                 let done = {
                     let mut me = self.0.borrow_mut();
                     me.socket = None;
+                    me.timer = None;
+                    me.registration.handle_disconnect();
                     std::mem::replace(&mut me.done, true)
                 };
                 if !done {
@@ -83,6 +88,16 @@ impl Registrar {
             while let Some(e) = registration.poll_event() {
                 events.push(e);
             }
+            let deadline = registration.poll_timeout();
+            let weak = Rc::downgrade(&self.0);
+            me.timer = deadline.and_then(|at| {
+                Timer::after(at.saturating_sub(now()) as u32, move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.borrow_mut().registration.handle_timeout(now());
+                        Registrar(inner).pump();
+                    }
+                })
+            });
             events
         };
         for e in events {
@@ -90,6 +105,7 @@ impl Registrar {
                 let mut me = self.0.borrow_mut();
                 me.done = true;
                 me.socket = None;
+                me.timer = None;
             }
             self.emit(e);
         }
