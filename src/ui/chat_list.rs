@@ -10,14 +10,14 @@ use leptos::prelude::*;
 #[component]
 pub fn ChatList() -> impl IntoView {
     let ctx = use_app();
-    let chats = move || ctx.chat.with(|s| s.sorted_chats());
+    let chats = Memo::new(move |_| ctx.chat.with(|s| s.sorted_chats()));
     view! {
         <nav aria-label="Chats" class="chat-list">
             <Show when=move || ctx.chat.with(|s| s.chats.is_empty())>
                 <p class="hint">"No chats yet."</p>
             </Show>
             <ul>
-                <For each=chats key=|c: &Chat| (c.jid.clone(), c.last_activity, c.unread, c.last_preview.clone())
+                <For each=move || chats.get() key=|c: &Chat| (c.jid.clone(), c.last_activity, c.unread, c.last_preview.clone())
                     children=move |c: Chat| view! { <ChatRow chat=c/> } />
             </ul>
         </nav>

@@ -20,10 +20,15 @@ pub fn Composer() -> impl IntoView {
             let _ = el.focus();
         }
     };
-    // Reset the draft when another chat opens.
-    Effect::new(move |_| {
-        ctx.chat.with(|s| s.open.clone());
-        text.set(String::new());
+    // Reset the draft when another chat opens (a Memo, so that other state
+    // changes, like a presence update, do not wipe what is being typed).
+    let open = Memo::new(move |_| ctx.chat.with(|s| s.open.clone()));
+    Effect::new(move |previous: Option<Option<String>>| {
+        let current = open.get();
+        if previous.is_some_and(|p| p != current) {
+            text.set(String::new());
+        }
+        current
     });
     view! {
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send() }>

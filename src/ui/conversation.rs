@@ -40,27 +40,27 @@ fn rows(messages: &[StoredMessage], now: crate::chat::Millis) -> Vec<Row> {
 #[component]
 pub fn Conversation() -> impl IntoView {
     let ctx = use_app();
-    let jid = move || ctx.chat.with(|s| s.open.clone().unwrap_or_default());
-    let name = move || ctx.chat.with(|s| s.display_name(&jid()));
-    let presence = move || ctx.chat.with(|s| s.availability(&jid())).label();
+    let jid = Memo::new(move |_| ctx.chat.with(|s| s.open.clone().unwrap_or_default()));
+    let name = Memo::new(move |_| ctx.chat.with(|s| s.display_name(&jid.get())));
+    let presence = Memo::new(move |_| ctx.chat.with(|s| s.availability(&jid.get())).label());
     let log: NodeRef<leptos::html::Div> = NodeRef::new();
-    let list = move || ctx.chat.with(|s| rows(&s.messages, crate::net::now()));
+    let messages = Memo::new(move |_| ctx.chat.with(|s| s.messages.clone()));
+    let list = move || messages.with(|m| rows(m, crate::net::now()));
     // Keep the newest message in view as messages arrive.
     Effect::new(move |_| {
-        let count = ctx.chat.with(|s| s.messages.len());
+        messages.track();
         if let Some(el) = log.get() {
-            let _ = count;
             el.set_scroll_top(el.scroll_height());
         }
     });
     view! {
-        <section class="conversation" aria-label=move || format!("Chat with {}", name())>
+        <section class="conversation" aria-label=move || format!("Chat with {}", name.get())>
             <header class="bar conv-header">
                 <button class="back quiet" aria-label="Back to chats"
                     on:click=move |_| ctx.dispatch(Input::Open(None))>"←"</button>
                 <div class="title">
                     <h2>{name}</h2>
-                    <span class=move || format!("presence {}", presence())>{presence}</span>
+                    <span class=move || format!("presence {}", presence.get())>{presence}</span>
                 </div>
             </header>
             <div role="log" aria-label="Messages" aria-live="polite" class="log" node_ref=log>
