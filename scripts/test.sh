@@ -34,9 +34,9 @@ count_tests() {
   done < <(grep -aE '^test result: ' "$log" | sed 's/\x1b\[[0-9;]*m//g')
   # node --test (spec reporter): "ℹ pass 3" / "ℹ fail 1" / "ℹ skipped 0" (tap: "# pass 3")
   local np nf ns
-  np=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n 's/^[ℹ#] pass \([0-9][0-9]*\)$/\1/p' | tail -n1)
-  nf=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n 's/^[ℹ#] fail \([0-9][0-9]*\)$/\1/p' | tail -n1)
-  ns=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n 's/^[ℹ#] skipped \([0-9][0-9]*\)$/\1/p' | tail -n1)
+  np=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -nE 's/^(ℹ|#) pass ([0-9]+)$/\2/p' | tail -n1)
+  nf=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -nE 's/^(ℹ|#) fail ([0-9]+)$/\2/p' | tail -n1)
+  ns=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -nE 's/^(ℹ|#) skipped ([0-9]+)$/\2/p' | tail -n1)
   if [ -n "$np" ] || [ -n "$nf" ]; then
     found=1; p=$((p + ${np:-0})); f=$((f + ${nf:-0})); s=$((s + ${ns:-0}))
   fi

@@ -82,8 +82,14 @@ export async function withBrowser(t, fn) {
     const saved = [];
     for (const s of sessions) { const b = await saveArtifacts(s, name); if (b) saved.push(b); }
     const logs = sessions.flatMap((s) => s.log).slice(-40).join('\n');
-    if (saved.length) e.message += `\n  artifacts: ${saved.join(', ')}.{png,html,log}`;
-    if (logs) e.message += `\n  last browser console lines:\n${logs}`;
+    let note = '';
+    if (saved.length) note += `\n  artifacts: ${saved.join(', ')}.{png,html,log}`;
+    if (logs) note += `\n  last browser console lines:\n${logs}`;
+    if (note && e instanceof Error) {
+      e.message += note;
+      if (typeof e.stack === 'string') e.stack += note;
+    }
+    if (note && t && typeof t.diagnostic === 'function') t.diagnostic(note.trim());
     throw e;
   } finally {
     await browser.close().catch(() => {});
