@@ -69,8 +69,8 @@ skip() { SUMMARY+=("skip  $1 ($2)"); }
 
 dependency_rule() {
   local bad
-  bad=$( { find src/xmpp src/chat src/store -path src/store/indexed_db -prune -o -type f -name '*.rs' -print 2>/dev/null || true; } \
-    | xargs -r grep -nE '\b(web_sys|wasm_bindgen|leptos|gloo_net|indexed_db_futures)' || true)
+  bad=$( { find src/xmpp src/chat src/store src/discovery.rs -path src/store/indexed_db -prune -o -type f -name '*.rs' -print 2>/dev/null || true; } \
+    | xargs -r grep -nE '\b(web_sys|wasm_bindgen|js_sys|leptos|gloo_net|indexed_db_futures)' || true)
   if [ -n "$bad" ]; then
     echo "dependency rule broken: platform-independent code (src/xmpp, src/chat, src/store outside"
     echo "src/store/indexed_db/) must not use browser crates:"
@@ -80,10 +80,23 @@ dependency_rule() {
   echo "dependency rule ok: src/xmpp, src/chat, src/store (except indexed_db/) use no browser crates"
 }
 
+# The browser tests of the WebSocket shell (tests/net_web.rs) talk to a real
+# Prosody: start a throw-away one on free ports and compile its URL in.
 wasm_tests() {
+  local dir rc
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/confab-wasm.XXXXXX")"
+  export PROSODY_DATA="$dir/prosody" PROSODY_C2S_PORT="$(confab_free_port)" PROSODY_HTTP_PORT="$(confab_free_port)"
+  while [ "$PROSODY_HTTP_PORT" = "$PROSODY_C2S_PORT" ]; do PROSODY_HTTP_PORT="$(confab_free_port)"; done
+  bash scripts/prosody.sh start || return 1
+  CONFAB_TEST_WS="ws://127.0.0.1:$PROSODY_HTTP_PORT/xmpp-websocket" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER="$CHROMEDRIVER" \
     cargo test --target wasm32-unknown-unknown
+  rc=$?
+  bash scripts/prosody.sh stop || true
+  rm -rf "$dir"
+  unset PROSODY_DATA PROSODY_C2S_PORT PROSODY_HTTP_PORT
+  return "$rc"
 }
 
 step install bash scripts/install.sh || {
