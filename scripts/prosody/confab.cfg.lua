@@ -80,6 +80,11 @@ modules_disabled = { "s2s"; "tls" }
 
 VirtualHost "localhost"
 
+-- A second host whose registration form asks for more than a username and a
+-- password (an e-mail address), so the tests see the app render the server's form.
+VirtualHost "form.localhost"
+	additional_registration_fields = { "email+" }
+
 Component "conference.localhost" "muc"
 	modules_enabled = { "muc_mam" }
 	restrict_room_creation = false

@@ -6,7 +6,7 @@
 //! check once, so the native tests of `MemoryStore` and the browser tests of
 //! `IndexedDbStore` (`tests/store_web.rs`) always run the same suite:
 //!
-//! ```ignore
+//! ```text
 //! macro_rules! check {
 //!     ($name:ident) => {
 //!         #[test]
