@@ -43,7 +43,9 @@ pub fn is_private_channel(url: &str) -> bool {
     if url.starts_with("wss://") {
         return true;
     }
-    let Some(rest) = url.strip_prefix("ws://") else { return false };
+    let Some(rest) = url.strip_prefix("ws://") else {
+        return false;
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
@@ -51,7 +53,9 @@ pub fn is_private_channel(url: &str) -> bool {
         authority.split(':').next().unwrap_or("")
     };
     host == "localhost"
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[derive(Deserialize)]
@@ -69,7 +73,12 @@ struct Link {
 /// The WebSocket endpoint from a `host-meta.json` document, preferring `wss://`.
 pub fn websocket_from_host_meta_json(doc: &str) -> Option<String> {
     let meta: HostMetaJson = serde_json::from_str(doc).ok()?;
-    pick(meta.links.into_iter().filter(|l| l.rel == WEBSOCKET_REL).filter_map(|l| l.href))
+    pick(
+        meta.links
+            .into_iter()
+            .filter(|l| l.rel == WEBSOCKET_REL)
+            .filter_map(|l| l.href),
+    )
 }
 
 /// The WebSocket endpoint from an XRD `host-meta` document.
@@ -83,8 +92,13 @@ pub fn websocket_from_host_meta_xml(doc: &str) -> Option<String> {
 }
 
 fn pick(candidates: impl Iterator<Item = String>) -> Option<String> {
-    let all: Vec<String> = candidates.filter(|h| validate_endpoint(h).is_ok()).collect();
-    all.iter().find(|h| h.starts_with("wss://")).or(all.first()).cloned()
+    let all: Vec<String> = candidates
+        .filter(|h| validate_endpoint(h).is_ok())
+        .collect();
+    all.iter()
+        .find(|h| h.starts_with("wss://"))
+        .or(all.first())
+        .cloned()
 }
 
 #[cfg(test)]
@@ -93,8 +107,14 @@ mod tests {
 
     #[test]
     fn the_typed_server_wins_then_the_query_then_the_deployment() {
-        assert_eq!(choose_server(Some("q"), Some("d"), Some("t")).as_deref(), Some("t"));
-        assert_eq!(choose_server(Some("q"), Some("d"), Some("  ")).as_deref(), Some("q"));
+        assert_eq!(
+            choose_server(Some("q"), Some("d"), Some("t")).as_deref(),
+            Some("t")
+        );
+        assert_eq!(
+            choose_server(Some("q"), Some("d"), Some("  ")).as_deref(),
+            Some("q")
+        );
         assert_eq!(choose_server(None, Some("d"), None).as_deref(), Some("d"));
         assert_eq!(choose_server(None, None, None), None);
     }
@@ -103,8 +123,12 @@ mod tests {
     fn endpoints_must_be_websocket_urls_with_a_host() {
         assert!(validate_endpoint("wss://example.org/xmpp-websocket").is_ok());
         assert!(validate_endpoint("ws://127.0.0.1:5280/xmpp-websocket").is_ok());
-        assert!(validate_endpoint("https://example.org").unwrap_err().contains("wss://"));
-        assert!(validate_endpoint("ws:///x").unwrap_err().contains("no host"));
+        assert!(validate_endpoint("https://example.org")
+            .unwrap_err()
+            .contains("wss://"));
+        assert!(validate_endpoint("ws:///x")
+            .unwrap_err()
+            .contains("no host"));
     }
 
     #[test]
@@ -123,7 +147,10 @@ mod tests {
             {"rel":"urn:xmpp:alt-connections:xbosh","href":"https://x/bosh"},
             {"rel":"urn:xmpp:alt-connections:websocket","href":"ws://x/ws"},
             {"rel":"urn:xmpp:alt-connections:websocket","href":"wss://x/ws"}]}"#;
-        assert_eq!(websocket_from_host_meta_json(doc).as_deref(), Some("wss://x/ws"));
+        assert_eq!(
+            websocket_from_host_meta_json(doc).as_deref(),
+            Some("wss://x/ws")
+        );
         assert_eq!(websocket_from_host_meta_json("not json"), None);
     }
 

@@ -68,7 +68,11 @@ async fn register(username: &str, password: &str) -> String {
     }
 }
 
-fn connect(jid: &str, password: &str, retry: bool) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
+fn connect(
+    jid: &str,
+    password: &str,
+    retry: bool,
+) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
     let (tx, rx) = mpsc::unbounded();
     let config = Config {
         jid: jid::BareJid::new(jid).expect("jid"),
@@ -99,15 +103,27 @@ async fn wait_for<F: Fn(&ClientEvent) -> bool>(
 async fn a_registered_account_signs_in_and_gets_scram_keys() {
     let jid = register(&unique("net"), "secret-1").await;
     let (client, mut rx) = connect(&jid, "secret-1", false);
-    let online = wait_for(&mut rx, "Online", |e| matches!(e, ClientEvent::Xmpp(Event::Online { .. }))).await;
+    let online = wait_for(&mut rx, "Online", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::Online { .. }))
+    })
+    .await;
     match online {
-        ClientEvent::Xmpp(Event::Online { jid: full, scram_keys }) => {
+        ClientEvent::Xmpp(Event::Online {
+            jid: full,
+            scram_keys,
+        }) => {
             assert!(full.starts_with(&format!("{jid}/")), "bound {full}");
-            assert!(scram_keys.is_some(), "Prosody offers SCRAM, so keys come back");
+            assert!(
+                scram_keys.is_some(),
+                "Prosody offers SCRAM, so keys come back"
+            );
         }
         _ => unreachable!(),
     }
-    wait_for(&mut rx, "roster", |e| matches!(e, ClientEvent::Xmpp(Event::Roster { .. }))).await;
+    wait_for(&mut rx, "roster", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::Roster { .. }))
+    })
+    .await;
     assert!(client.is_online());
     client.stop();
 }
@@ -116,12 +132,22 @@ async fn a_registered_account_signs_in_and_gets_scram_keys() {
 async fn a_message_to_our_own_address_comes_back_through_the_server() {
     let jid = register(&unique("self"), "secret-2").await;
     let (client, mut rx) = connect(&jid, "secret-2", false);
-    wait_for(&mut rx, "Online", |e| matches!(e, ClientEvent::Xmpp(Event::Online { .. }))).await;
-    assert!(client.send_message(&jid, "note to self", "origin-1"));
-    wait_for(&mut rx, "Transmitted", |e| matches!(e, ClientEvent::Transmitted(id) if id == "origin-1")).await;
-    let echoed = wait_for(&mut rx, "the message back", |e| {
-        matches!(e, ClientEvent::Xmpp(Event::Message(m)) if m.body == "note to self")
+    wait_for(&mut rx, "Online", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::Online { .. }))
     })
+    .await;
+    assert!(client.send_message(&jid, "note to self", "origin-1"));
+    wait_for(
+        &mut rx,
+        "Transmitted",
+        |e| matches!(e, ClientEvent::Transmitted(id) if id == "origin-1"),
+    )
+    .await;
+    let echoed = wait_for(
+        &mut rx,
+        "the message back",
+        |e| matches!(e, ClientEvent::Xmpp(Event::Message(m)) if m.body == "note to self"),
+    )
     .await;
     if let ClientEvent::Xmpp(Event::Message(m)) = echoed {
         assert_eq!(m.origin_id.as_deref(), Some("origin-1"));
@@ -134,13 +160,24 @@ async fn a_message_to_our_own_address_comes_back_through_the_server() {
 async fn a_wrong_password_ends_with_not_authorized_and_no_retry() {
     let jid = register(&unique("wrong"), "right").await;
     let (_client, mut rx) = connect(&jid, "wrong", false);
-    let ended = wait_for(&mut rx, "Ended", |e| matches!(e, ClientEvent::Xmpp(Event::Ended { .. }))).await;
+    let ended = wait_for(&mut rx, "Ended", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::Ended { .. }))
+    })
+    .await;
     assert!(matches!(
         ended,
-        ClientEvent::Xmpp(Event::Ended { error: Some(SessionError::NotAuthorized(_)) })
+        ClientEvent::Xmpp(Event::Ended {
+            error: Some(SessionError::NotAuthorized(_))
+        })
     ));
-    let state = wait_for(&mut rx, "final state", |e| matches!(e, ClientEvent::State(_))).await;
-    assert!(matches!(state, ClientEvent::State(ConnState::Offline { retry_in_ms: None })));
+    let state = wait_for(&mut rx, "final state", |e| {
+        matches!(e, ClientEvent::State(_))
+    })
+    .await;
+    assert!(matches!(
+        state,
+        ClientEvent::State(ConnState::Offline { retry_in_ms: None })
+    ));
 }
 
 #[wasm_bindgen_test]
@@ -156,7 +193,10 @@ async fn an_unreachable_server_is_reported_without_retrying() {
     let _client = Client::connect("ws://127.0.0.1:9/xmpp-websocket", config, false, move |e| {
         let _ = tx.unbounded_send(e);
     });
-    wait_for(&mut rx, "Unreachable", |e| matches!(e, ClientEvent::Unreachable)).await;
+    wait_for(&mut rx, "Unreachable", |e| {
+        matches!(e, ClientEvent::Unreachable)
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -172,11 +212,22 @@ async fn a_remembered_session_retries_an_unreachable_server_with_backoff() {
         let _ = tx.unbounded_send(e);
     });
     let state = wait_for(&mut rx, "retry", |e| {
-        matches!(e, ClientEvent::State(ConnState::Offline { retry_in_ms: Some(_) }))
+        matches!(
+            e,
+            ClientEvent::State(ConnState::Offline {
+                retry_in_ms: Some(_)
+            })
+        )
     })
     .await;
-    if let ClientEvent::State(ConnState::Offline { retry_in_ms: Some(ms) }) = state {
-        assert!((500..=1000).contains(&ms), "first retry after 0.5–1 s, got {ms}");
+    if let ClientEvent::State(ConnState::Offline {
+        retry_in_ms: Some(ms),
+    }) = state
+    {
+        assert!(
+            (500..=1000).contains(&ms),
+            "first retry after 0.5–1 s, got {ms}"
+        );
     }
     client.stop();
 }

@@ -19,7 +19,11 @@ pub enum Effect {
     SaveChat(Chat),
     SaveContact(Contact),
     /// Move a stored message's status forward (see [`MessageStatus::advances_to`]).
-    SetStatus { id: String, status: MessageStatus, error: Option<String> },
+    SetStatus {
+        id: String,
+        status: MessageStatus,
+        error: Option<String>,
+    },
     RemoveContact(String),
     /// Load the newest page of a chat's history from the store.
     LoadHistory(String),
@@ -29,30 +33,57 @@ pub enum Effect {
 /// Protocol work for the session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    SendMessage { to: String, body: String, id: String },
-    AddContact { jid: String },
-    Accept { jid: String },
-    Decline { jid: String },
+    SendMessage {
+        to: String,
+        body: String,
+        id: String,
+    },
+    AddContact {
+        jid: String,
+    },
+    Accept {
+        jid: String,
+    },
+    Decline {
+        jid: String,
+    },
 }
 
 /// A user intent or a result that changes the chat state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// Cached chats and contacts read from the store at start-up.
-    Restored { chats: Vec<Chat>, contacts: Vec<Contact> },
+    Restored {
+        chats: Vec<Chat>,
+        contacts: Vec<Contact>,
+    },
     /// A page of history for `chat` read from the store (oldest first).
-    History { chat: String, messages: Vec<StoredMessage> },
+    History {
+        chat: String,
+        messages: Vec<StoredMessage>,
+    },
     Xmpp(Event),
     /// The user opens a chat (or closes it with `None`).
     Open(Option<String>),
     /// The user starts a chat with an address (already validated).
-    StartChat { jid: String },
+    StartChat {
+        jid: String,
+    },
     /// The user sends `body` in the open chat; `id` becomes the origin-id.
-    Send { body: String, id: String },
+    Send {
+        body: String,
+        id: String,
+    },
     /// The message left through the socket.
-    Transmitted { id: String },
-    Accept { jid: String },
-    Decline { jid: String },
+    Transmitted {
+        id: String,
+    },
+    Accept {
+        jid: String,
+    },
+    Decline {
+        jid: String,
+    },
     /// Whether the page is visible and focused (unread counting).
     Visible(bool),
 }
@@ -77,13 +108,21 @@ pub struct ChatState {
 
 impl ChatState {
     pub fn new(me: Option<String>) -> Self {
-        Self { me, visible: true, ..Self::default() }
+        Self {
+            me,
+            visible: true,
+            ..Self::default()
+        }
     }
 
     /// Chats sorted for the list: most recent activity first.
     pub fn sorted_chats(&self) -> Vec<Chat> {
         let mut chats: Vec<Chat> = self.chats.values().cloned().collect();
-        chats.sort_by(|a, b| b.last_activity.cmp(&a.last_activity).then(a.jid.cmp(&b.jid)));
+        chats.sort_by(|a, b| {
+            b.last_activity
+                .cmp(&a.last_activity)
+                .then(a.jid.cmp(&b.jid))
+        });
         chats
     }
 
@@ -237,8 +276,12 @@ impl ChatState {
             Event::Roster { items } => {
                 let mut effects = vec![];
                 let keep: BTreeSet<String> = items.iter().map(|i| i.jid.clone()).collect();
-                let gone: Vec<String> =
-                    self.contacts.keys().filter(|j| !keep.contains(*j)).cloned().collect();
+                let gone: Vec<String> = self
+                    .contacts
+                    .keys()
+                    .filter(|j| !keep.contains(*j))
+                    .cloned()
+                    .collect();
                 for jid in gone {
                     // A contact we just asked for may not be in the server's answer yet.
                     if self.contacts.get(&jid).is_some_and(|c| !c.pending_out) {
@@ -252,15 +295,18 @@ impl ChatState {
                 effects
             }
             Event::RosterPush { item } => self.roster_item(item),
-            Event::ContactPresence { jid, availability, status } => {
+            Event::ContactPresence {
+                jid,
+                availability,
+                status,
+            } => {
                 self.presence.insert(jid, (availability, status));
                 vec![]
             }
             Event::SubscriptionRequest { from } => {
-                let already = self
-                    .contacts
-                    .get(&from)
-                    .is_some_and(|c| matches!(c.subscription, Subscription::From | Subscription::Both));
+                let already = self.contacts.get(&from).is_some_and(|c| {
+                    matches!(c.subscription, Subscription::From | Subscription::Both)
+                });
                 if !already {
                     self.requests.insert(from);
                 }
@@ -290,7 +336,10 @@ impl ChatState {
             subscription: item.subscription,
             pending_out: item.pending_out,
         };
-        if matches!(contact.subscription, Subscription::From | Subscription::Both) {
+        if matches!(
+            contact.subscription,
+            Subscription::From | Subscription::Both
+        ) {
             self.requests.remove(&contact.jid);
         }
         let mut effects = vec![];
@@ -358,7 +407,12 @@ impl ChatState {
         chat.clone()
     }
 
-    fn set_status(&mut self, id: &str, status: MessageStatus, error: Option<String>) -> Vec<Effect> {
+    fn set_status(
+        &mut self,
+        id: &str,
+        status: MessageStatus,
+        error: Option<String>,
+    ) -> Vec<Effect> {
         if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
             if m.status.advances_to(status) {
                 m.status = status;
@@ -367,7 +421,11 @@ impl ChatState {
         }
         // The message may not be loaded (another chat is open): the store
         // applies the same forward-only rule.
-        vec![Effect::SetStatus { id: id.to_string(), status, error }]
+        vec![Effect::SetStatus {
+            id: id.to_string(),
+            status,
+            error,
+        }]
     }
 
     /// Insert or replace a message in the loaded window, keeping it ordered.
@@ -390,7 +448,11 @@ pub fn bare(jid: &str) -> &str {
 }
 
 fn preview(body: &str) -> String {
-    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     let mut out: String = line.chars().take(PREVIEW_CHARS).collect();
     if line.chars().count() > PREVIEW_CHARS {
         out.push('…');
@@ -405,7 +467,13 @@ mod tests {
 
     fn signed_in() -> ChatState {
         let mut s = ChatState::new(None);
-        s.apply(Input::Xmpp(Event::Online { jid: "me@x/r".into(), scram_keys: None }), 1);
+        s.apply(
+            Input::Xmpp(Event::Online {
+                jid: "me@x/r".into(),
+                scram_keys: None,
+            }),
+            1,
+        );
         s
     }
 
@@ -423,11 +491,29 @@ mod tests {
     #[test]
     fn sending_saves_the_pending_message_before_the_command() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
-        let effects = s.apply(Input::Send { body: "hi".into(), id: "o1".into() }, 10);
-        let save = effects.iter().position(|e| matches!(e, Effect::SaveMessage(m) if m.status == MessageStatus::Pending));
-        let send = effects.iter().position(|e| matches!(e, Effect::Command(Command::SendMessage { .. })));
-        assert!(save.is_some() && send.is_some() && save < send, "{effects:?}");
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
+        let effects = s.apply(
+            Input::Send {
+                body: "hi".into(),
+                id: "o1".into(),
+            },
+            10,
+        );
+        let save = effects.iter().position(
+            |e| matches!(e, Effect::SaveMessage(m) if m.status == MessageStatus::Pending),
+        );
+        let send = effects
+            .iter()
+            .position(|e| matches!(e, Effect::Command(Command::SendMessage { .. })));
+        assert!(
+            save.is_some() && send.is_some() && save < send,
+            "{effects:?}"
+        );
         assert_eq!(s.messages.len(), 1);
         assert_eq!(s.chats["bob@x"].last_preview, "hi");
     }
@@ -435,8 +521,15 @@ mod tests {
     #[test]
     fn starting_a_chat_with_a_stranger_adds_the_contact() {
         let mut s = signed_in();
-        let effects = s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
-        assert!(effects.contains(&Effect::Command(Command::AddContact { jid: "bob@x".into() })));
+        let effects = s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
+        assert!(effects.contains(&Effect::Command(Command::AddContact {
+            jid: "bob@x".into()
+        })));
         assert_eq!(s.open.as_deref(), Some("bob@x"));
         assert!(effects.contains(&Effect::LoadHistory("bob@x".into())));
     }
@@ -460,13 +553,20 @@ mod tests {
         s.apply(incoming("bob@x", "one", "a"), 10);
         let effects = s.apply(Input::Open(Some("bob@x".into())), 11);
         assert_eq!(s.chats["bob@x"].unread, 0);
-        assert!(effects.iter().any(|e| matches!(e, Effect::SaveChat(c) if c.unread == 0)));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveChat(c) if c.unread == 0)));
     }
 
     #[test]
     fn a_message_in_the_open_visible_chat_is_not_unread() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
         s.apply(incoming("bob@x", "one", "a"), 10);
         assert_eq!(s.chats["bob@x"].unread, 0);
         assert_eq!(s.messages.len(), 1);
@@ -478,7 +578,12 @@ mod tests {
     #[test]
     fn the_same_origin_id_twice_shows_once() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
         s.apply(incoming("bob@x", "one", "a"), 10);
         let effects = s.apply(incoming("bob@x", "one", "a"), 11);
         assert!(effects.is_empty());
@@ -488,8 +593,19 @@ mod tests {
     #[test]
     fn ticks_never_move_backwards() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
-        s.apply(Input::Send { body: "hi".into(), id: "o1".into() }, 10);
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
+        s.apply(
+            Input::Send {
+                body: "hi".into(),
+                id: "o1".into(),
+            },
+            10,
+        );
         s.apply(Input::Transmitted { id: "o1".into() }, 11);
         assert_eq!(s.messages[0].status, MessageStatus::Sent);
         s.messages[0].status = MessageStatus::Read;
@@ -500,32 +616,69 @@ mod tests {
     #[test]
     fn a_bounced_message_becomes_failed_with_its_reason() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "bob@x".into() }, 5);
-        s.apply(Input::Send { body: "hi".into(), id: "o1".into() }, 10);
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
+        s.apply(
+            Input::Send {
+                body: "hi".into(),
+                id: "o1".into(),
+            },
+            10,
+        );
         let fx = s.apply(
-            Input::Xmpp(Event::MessageFailed { id: "o1".into(), reason: "no such user".into() }),
+            Input::Xmpp(Event::MessageFailed {
+                id: "o1".into(),
+                reason: "no such user".into(),
+            }),
             11,
         );
         assert_eq!(s.messages[0].status, MessageStatus::Failed);
         assert_eq!(s.messages[0].error.as_deref(), Some("no such user"));
-        assert!(matches!(&fx[0], Effect::SetStatus { status: MessageStatus::Failed, .. }));
+        assert!(matches!(
+            &fx[0],
+            Effect::SetStatus {
+                status: MessageStatus::Failed,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn subscription_requests_wait_for_an_answer_and_accepting_opens_a_chat() {
         let mut s = signed_in();
-        s.apply(Input::Xmpp(Event::SubscriptionRequest { from: "dan@x".into() }), 5);
+        s.apply(
+            Input::Xmpp(Event::SubscriptionRequest {
+                from: "dan@x".into(),
+            }),
+            5,
+        );
         assert!(s.requests.contains("dan@x"));
-        let fx = s.apply(Input::Accept { jid: "dan@x".into() }, 6);
+        let fx = s.apply(
+            Input::Accept {
+                jid: "dan@x".into(),
+            },
+            6,
+        );
         assert!(s.requests.is_empty());
-        assert!(fx.contains(&Effect::Command(Command::Accept { jid: "dan@x".into() })));
+        assert!(fx.contains(&Effect::Command(Command::Accept {
+            jid: "dan@x".into()
+        })));
         assert!(s.chats.contains_key("dan@x"));
     }
 
     #[test]
     fn a_roster_without_a_contact_removes_it_unless_we_just_asked() {
         let mut s = signed_in();
-        s.apply(Input::StartChat { jid: "new@x".into() }, 5);
+        s.apply(
+            Input::StartChat {
+                jid: "new@x".into(),
+            },
+            5,
+        );
         let old = RosterItem {
             jid: "old@x".into(),
             name: Some("Old".into()),

@@ -6,7 +6,10 @@
 pub enum Segment<'a> {
     Text(&'a str),
     /// A URL; `href` is what to open (a `www.` link gets `https://`).
-    Link { text: &'a str, href: String },
+    Link {
+        text: &'a str,
+        href: String,
+    },
 }
 
 const SCHEMES: [&str; 4] = ["https://", "http://", "xmpp:", "mailto:"];
@@ -76,7 +79,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_one_segment() {
-        assert_eq!(segments("hello <b>x</b>"), vec![Segment::Text("hello <b>x</b>")]);
+        assert_eq!(
+            segments("hello <b>x</b>"),
+            vec![Segment::Text("hello <b>x</b>")]
+        );
     }
 
     #[test]
@@ -98,13 +104,19 @@ mod tests {
     fn www_links_open_over_https() {
         assert_eq!(
             segments("www.example.org"),
-            vec![Segment::Link { text: "www.example.org", href: "https://www.example.org".into() }]
+            vec![Segment::Link {
+                text: "www.example.org",
+                href: "https://www.example.org".into()
+            }]
         );
     }
 
     #[test]
     fn javascript_urls_are_not_links() {
-        assert_eq!(segments("javascript:alert(1)"), vec![Segment::Text("javascript:alert(1)")]);
+        assert_eq!(
+            segments("javascript:alert(1)"),
+            vec![Segment::Text("javascript:alert(1)")]
+        );
     }
 
     #[test]

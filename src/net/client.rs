@@ -2,9 +2,9 @@
 //! session's timer, and reconnects with exponential back-off and jitter.
 
 use super::ids::BrowserIds;
+use super::now;
 use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
-use super::now;
 use crate::xmpp::{Config, Event, Session, SessionError};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -15,7 +15,9 @@ pub enum ConnState {
     Connecting,
     Online,
     /// Not connected; `retry_in_ms` when a retry is scheduled.
-    Offline { retry_in_ms: Option<u32> },
+    Offline {
+        retry_in_ms: Option<u32>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -54,7 +56,12 @@ impl Client {
     /// Starts connecting. With `retry` the client keeps trying when the
     /// server cannot be reached (a remembered session); without it the first
     /// failure is reported and the client stops (the sign-in form).
-    pub fn connect(url: &str, config: Config, retry: bool, listener: impl Fn(ClientEvent) + 'static) -> Client {
+    pub fn connect(
+        url: &str,
+        config: Config,
+        retry: bool,
+        listener: impl Fn(ClientEvent) + 'static,
+    ) -> Client {
         let client = Client(Rc::new(RefCell::new(Inner {
             url: url.to_string(),
             config,
@@ -72,7 +79,11 @@ impl Client {
     }
 
     pub fn is_online(&self) -> bool {
-        self.0.borrow().session.as_ref().is_some_and(Session::is_online)
+        self.0
+            .borrow()
+            .session
+            .as_ref()
+            .is_some_and(Session::is_online)
     }
 
     /// Sends a chat message; false when offline (it stays in the outbox).
@@ -216,8 +227,12 @@ impl Client {
 
     fn flush(&self) -> Vec<Event> {
         let mut me = self.0.borrow_mut();
-        let Inner { session, socket, .. } = &mut *me;
-        let Some(session) = session.as_mut() else { return vec![] };
+        let Inner {
+            session, socket, ..
+        } = &mut *me;
+        let Some(session) = session.as_mut() else {
+            return vec![];
+        };
         while let Some(frame) = session.poll_transmit() {
             if let Some(socket) = socket.as_ref() {
                 socket.send(&frame);
@@ -252,7 +267,10 @@ impl Client {
             self.emit(ClientEvent::State(ConnState::Offline { retry_in_ms: None }));
             return;
         }
-        let fatal = matches!(error, Some(SessionError::NotAuthorized(_)) | Some(SessionError::NoMechanism(_)));
+        let fatal = matches!(
+            error,
+            Some(SessionError::NotAuthorized(_)) | Some(SessionError::NoMechanism(_))
+        );
         if fatal || !retry {
             self.0.borrow_mut().stopped = true;
             if !was_open {
@@ -276,7 +294,9 @@ impl Client {
             }
         });
         self.0.borrow_mut().retry_timer = timer;
-        self.emit(ClientEvent::State(ConnState::Offline { retry_in_ms: Some(delay) }));
+        self.emit(ClientEvent::State(ConnState::Offline {
+            retry_in_ms: Some(delay),
+        }));
     }
 
     fn emit(&self, event: ClientEvent) {

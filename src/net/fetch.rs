@@ -20,10 +20,16 @@ pub async fn deployment() -> Deployment {
 /// XEP-0156: the WebSocket endpoint advertised by `domain`, if any.
 pub async fn discover(domain: &str) -> Option<String> {
     let base = format!("https://{domain}/.well-known/host-meta");
-    if let Ok(r) = gloo_net::http::Request::get(&format!("{base}.json")).send().await {
+    if let Ok(r) = gloo_net::http::Request::get(&format!("{base}.json"))
+        .send()
+        .await
+    {
         if r.ok() {
-            if let Some(url) =
-                r.text().await.ok().and_then(|t| discovery::websocket_from_host_meta_json(&t))
+            if let Some(url) = r
+                .text()
+                .await
+                .ok()
+                .and_then(|t| discovery::websocket_from_host_meta_json(&t))
             {
                 return Some(url);
             }

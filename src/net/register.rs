@@ -22,7 +22,11 @@ pub struct Registrar(Rc<RefCell<Inner>>);
 impl Registrar {
     /// Connects to `url` and asks `domain` for its registration form. The
     /// listener gets the form, then `Registered` or `Failed`.
-    pub fn start(url: &str, domain: &str, listener: impl Fn(RegistrationEvent) + 'static) -> Registrar {
+    pub fn start(
+        url: &str,
+        domain: &str,
+        listener: impl Fn(RegistrationEvent) + 'static,
+    ) -> Registrar {
         let me = Registrar(Rc::new(RefCell::new(Inner {
             registration: Registration::new(domain, Box::new(BrowserIds)),
             socket: None,
@@ -78,7 +82,11 @@ impl Registrar {
     fn pump(&self) {
         let events = {
             let mut me = self.0.borrow_mut();
-            let Inner { registration, socket, .. } = &mut *me;
+            let Inner {
+                registration,
+                socket,
+                ..
+            } = &mut *me;
             while let Some(frame) = registration.poll_transmit() {
                 if let Some(s) = socket.as_ref() {
                     s.send(&frame);
@@ -101,7 +109,10 @@ impl Registrar {
             events
         };
         for e in events {
-            if matches!(e, RegistrationEvent::Registered { .. } | RegistrationEvent::Failed(_)) {
+            if matches!(
+                e,
+                RegistrationEvent::Registered { .. } | RegistrationEvent::Failed(_)
+            ) {
                 let mut me = self.0.borrow_mut();
                 me.done = true;
                 me.socket = None;

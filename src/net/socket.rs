@@ -10,7 +10,9 @@ pub enum SocketEvent {
     Frame(String),
     /// Closed or failed; `was_open` tells an unreachable server apart from a
     /// dropped connection.
-    Closed { was_open: bool },
+    Closed {
+        was_open: bool,
+    },
 }
 
 pub struct Socket {
@@ -22,7 +24,10 @@ pub struct Socket {
 }
 
 impl Socket {
-    pub fn open(url: &str, on_event: impl Fn(SocketEvent) + Clone + 'static) -> Result<Socket, String> {
+    pub fn open(
+        url: &str,
+        on_event: impl Fn(SocketEvent) + Clone + 'static,
+    ) -> Result<Socket, String> {
         let ws = WebSocket::new_with_str(url, "xmpp").map_err(|e| js_error(&e))?;
         let opened = std::rc::Rc::new(std::cell::Cell::new(false));
         let closed = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -80,6 +85,9 @@ impl Drop for Socket {
 
 pub fn js_error(e: &wasm_bindgen::JsValue) -> String {
     e.as_string()
-        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| "unknown error".into())
 }

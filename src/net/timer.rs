@@ -18,7 +18,10 @@ impl Timer {
                 ms.min(i32::MAX as u32) as i32,
             )
             .ok()?;
-        Some(Timer { handle, _callback: callback })
+        Some(Timer {
+            handle,
+            _callback: callback,
+        })
     }
 }
 

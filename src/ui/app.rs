@@ -64,7 +64,9 @@ fn watch_visibility() {
     let h1 = window_event_listener(leptos::ev::focus, move |_| update());
     let h2 = window_event_listener(leptos::ev::blur, move |_| update());
     let h3 = window_event_listener(leptos::ev::visibilitychange, move |_| update());
-    let h4 = window_event_listener(leptos::ev::online, move |_| ctx.controller().reconnect_now());
+    let h4 = window_event_listener(leptos::ev::online, move |_| {
+        ctx.controller().reconnect_now()
+    });
     on_cleanup(move || {
         h1.remove();
         h2.remove();

@@ -38,7 +38,12 @@ fn ChatRow(chat: Chat) -> impl IntoView {
     };
     let presence_class = {
         let jid = jid.clone();
-        move || format!("presence {}", ctx.chat.with(|s| s.availability(&jid)).label())
+        move || {
+            format!(
+                "presence {}",
+                ctx.chat.with(|s| s.availability(&jid)).label()
+            )
+        }
     };
     let selected = {
         let jid = jid.clone();
@@ -46,7 +51,13 @@ fn ChatRow(chat: Chat) -> impl IntoView {
     };
     let initial = {
         let name = name.clone();
-        move || name().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()
+        move || {
+            name()
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default()
+        }
     };
     let open = {
         let jid = jid.clone();

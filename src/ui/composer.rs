@@ -15,7 +15,10 @@ pub fn Composer() -> impl IntoView {
             return;
         }
         text.set(String::new());
-        ctx.dispatch(Input::Send { body, id: crate::net::ids::random_id() });
+        ctx.dispatch(Input::Send {
+            body,
+            id: crate::net::ids::random_id(),
+        });
         if let Some(el) = area.get() {
             let _ = el.focus();
         }

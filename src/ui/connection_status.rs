@@ -10,7 +10,9 @@ pub fn ConnectionStatus() -> impl IntoView {
     let text = move || match ctx.conn.get() {
         ConnState::Online => "Online".to_string(),
         ConnState::Connecting => "Connecting…".to_string(),
-        ConnState::Offline { retry_in_ms: Some(ms) } => {
+        ConnState::Offline {
+            retry_in_ms: Some(ms),
+        } => {
             format!("Offline, retrying in {}s", ms.div_ceil(1000))
         }
         ConnState::Offline { retry_in_ms: None } => "Offline".to_string(),

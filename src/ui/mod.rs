@@ -25,7 +25,9 @@ pub fn start() {
 }
 
 fn show_fatal_error() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = document.body() else { return };
     if document.get_element_by_id("fatal").is_some() {
         return;

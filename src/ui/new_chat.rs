@@ -30,7 +30,10 @@ pub fn NewChat() -> impl IntoView {
         match validate_address(&address.get_untracked()) {
             Ok(jid) => {
                 let jid = jid.to_string();
-                if ctx.chat.with_untracked(|s| s.me.as_deref() == Some(jid.as_str())) {
+                if ctx
+                    .chat
+                    .with_untracked(|s| s.me.as_deref() == Some(jid.as_str()))
+                {
                     error.set(Some("That is your own address.".into()));
                     return;
                 }

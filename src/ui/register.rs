@@ -46,7 +46,9 @@ fn complete(form: &RegistrationForm, values: &[(String, String)]) -> bool {
     form.fields.iter().all(|f| {
         !f.required
             || matches!(f.kind, FieldKind::Fixed | FieldKind::Hidden)
-            || values.iter().any(|(k, v)| k == &f.var && !v.trim().is_empty())
+            || values
+                .iter()
+                .any(|(k, v)| k == &f.var && !v.trim().is_empty())
     })
 }
 
@@ -70,13 +72,25 @@ pub fn start(ctx: AppCtx, ui: RegisterUi, target: Target, password: String, reme
         }
         RegistrationEvent::Registered { username } => {
             ui.form.set(None);
-            let jid = format!("{}@{}", if username.is_empty() { &user } else { &username }, domain);
+            let jid = format!(
+                "{}@{}",
+                if username.is_empty() {
+                    &user
+                } else {
+                    &username
+                },
+                domain
+            );
             let session = SavedSession {
                 jid,
                 server: server.clone(),
                 credentials: Credentials::Password(
                     ui.values
-                        .with_untracked(|v| v.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()))
+                        .with_untracked(|v| {
+                            v.iter()
+                                .find(|(k, _)| k == "password")
+                                .map(|(_, v)| v.clone())
+                        })
                         .filter(|p| !p.is_empty())
                         .unwrap_or_else(|| pass.clone()),
                 ),
@@ -137,13 +151,21 @@ fn Field(field: FormField) -> impl IntoView {
         }
     };
     let set = move |new: String| {
-        ui.values.update(|v| match v.iter_mut().find(|(k, _)| *k == var) {
-            Some(slot) => slot.1 = new,
-            None => v.push((var.clone(), new)),
-        })
+        ui.values
+            .update(|v| match v.iter_mut().find(|(k, _)| *k == var) {
+                Some(slot) => slot.1 = new,
+                None => v.push((var.clone(), new)),
+            })
     };
-    let label = if field.label.is_empty() { field.var.clone() } else { field.label.clone() };
-    let media = field.media.clone().map(|(_, src)| view! { <img class="captcha" src=src alt="Challenge image"/> });
+    let label = if field.label.is_empty() {
+        field.var.clone()
+    } else {
+        field.label.clone()
+    };
+    let media = field
+        .media
+        .clone()
+        .map(|(_, src)| view! { <img class="captcha" src=src alt="Challenge image"/> });
     match field.kind {
         FieldKind::Hidden => ().into_any(),
         FieldKind::Fixed => view! { <p class="fixed">{field.value}</p> }.into_any(),

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 #[component]
 pub fn Requests() -> impl IntoView {
     let ctx = use_app();
-    let requests = move || ctx.chat.with(|s| s.requests.iter().cloned().collect::<Vec<_>>());
+    let requests = move || {
+        ctx.chat
+            .with(|s| s.requests.iter().cloned().collect::<Vec<_>>())
+    };
     view! {
         <Show when=move || ctx.chat.with(|s| !s.requests.is_empty())>
             <section aria-label="Contact requests" class="requests">

@@ -17,12 +17,14 @@ pub async fn resolve(address: &str, typed_server: &str) -> Result<Target, String
     let jid = validate_address(address)?;
     let server = match discovery::choose_server(None, None, Some(typed_server)) {
         Some(s) => s,
-        None => crate::net::fetch::discover(jid.domain().as_str()).await.ok_or_else(|| {
-            format!(
-                "Could not find the server for {}. Enter its WebSocket address in Server.",
-                jid.domain()
-            )
-        })?,
+        None => crate::net::fetch::discover(jid.domain().as_str())
+            .await
+            .ok_or_else(|| {
+                format!(
+                    "Could not find the server for {}. Enter its WebSocket address in Server.",
+                    jid.domain()
+                )
+            })?,
     };
     discovery::validate_endpoint(&server)?;
     Ok(Target { jid, server })
@@ -78,7 +80,9 @@ pub fn SignIn() -> impl IntoView {
                 server: target.server,
                 credentials: Credentials::Password(password.get_untracked()),
             };
-            ctx.controller().sign_in(session, remember.get_untracked()).await;
+            ctx.controller()
+                .sign_in(session, remember.get_untracked())
+                .await;
         });
     };
 

@@ -110,7 +110,9 @@ async fn meta() -> Option<IndexedDbStore> {
 impl Controller {
     fn ctx(&self) -> AppCtx {
         // Set right after construction, before any callback can run.
-        self.ctx.get().unwrap_or_else(|| unreachable!("controller used before provide_app"))
+        self.ctx
+            .get()
+            .unwrap_or_else(|| unreachable!("controller used before provide_app"))
     }
 
     async fn restore(self: Rc<Self>) {
@@ -144,7 +146,9 @@ impl Controller {
 
     /// Opens the account's database and shows what it holds.
     async fn open_account(self: &Rc<Self>, jid: &str) -> Result<(), String> {
-        let store = IndexedDbStore::open(&account_db(jid)).await.map_err(|e| e.to_string())?;
+        let store = IndexedDbStore::open(&account_db(jid))
+            .await
+            .map_err(|e| e.to_string())?;
         let chats = store.chats().await.unwrap_or_default();
         let contacts = store.contacts().await.unwrap_or_default();
         *self.store.borrow_mut() = Some(Rc::new(store));
@@ -159,7 +163,8 @@ impl Controller {
         let ctx = self.ctx();
         ctx.error.set(None);
         if let Err(e) = self.open_account(&session.jid).await {
-            ctx.error.set(Some(format!("This browser cannot store data: {e}")));
+            ctx.error
+                .set(Some(format!("This browser cannot store data: {e}")));
             ctx.busy.set(false);
             return;
         }
@@ -167,7 +172,9 @@ impl Controller {
     }
 
     fn connect(self: &Rc<Self>, session: SavedSession, remember: bool, restored: bool) {
-        let Ok(jid) = jid::BareJid::new(&session.jid) else { return };
+        let Ok(jid) = jid::BareJid::new(&session.jid) else {
+            return;
+        };
         let config = Config {
             jid,
             credentials: session.credentials.clone(),
@@ -214,7 +221,8 @@ impl Controller {
                             if let Some(keys) = scram_keys.clone() {
                                 saved.credentials = Credentials::Scram(keys);
                             }
-                            let keep = remember && matches!(saved.credentials, Credentials::Scram(_));
+                            let keep =
+                                remember && matches!(saved.credentials, Credentials::Scram(_));
                             spawn_local(remember_session(keep.then_some(saved)));
                         }
                         ctx.busy.set(false);
@@ -254,8 +262,12 @@ impl Controller {
 
     /// Sends what is still Pending, oldest first, with its original id.
     async fn flush_outbox(self: Rc<Self>) {
-        let Some(store) = self.store.borrow().clone() else { return };
-        let Ok(pending) = store.pending_messages().await else { return };
+        let Some(store) = self.store.borrow().clone() else {
+            return;
+        };
+        let Ok(pending) = store.pending_messages().await else {
+            return;
+        };
         for m in pending {
             let client = self.client.borrow().clone();
             if let Some(client) = client {
@@ -292,7 +304,10 @@ impl Controller {
 
     pub fn dispatch(self: &Rc<Self>, input: Input) {
         let ctx = self.ctx();
-        let effects = ctx.chat.try_update(|s| s.apply(input, net::now())).unwrap_or_default();
+        let effects = ctx
+            .chat
+            .try_update(|s| s.apply(input, net::now()))
+            .unwrap_or_default();
         if effects.is_empty() {
             return;
         }
@@ -374,5 +389,7 @@ async fn remember_session(session: Option<SavedSession>) {
 /// The `server` query parameter, which embedders use.
 pub fn query_server() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("server")
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("server")
 }

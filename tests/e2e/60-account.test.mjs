@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { env, uniqueName } from './lib/env.js';
 import { withBrowser, appUrl } from './lib/browser.js';
 import { prosody } from './lib/prosody.js';
-import { expectText, expectVisible } from './lib/wait.js';
+import { eventually, expectText, expectVisible } from './lib/wait.js';
 import { ui, T, openSignIn, signIn, waitOnline } from './lib/ui.js';
 
 test("Create account renders the server's form when it asks for more than a password", { timeout: 120_000 }, async (t) => {
@@ -95,5 +95,24 @@ test('Remember me keeps the session without the password, and Sign out forgets i
     await expectVisible(ui.address(s.page), { timeout: T.ui });
     assert.equal(await ui.chats(s.page).count(), 0, 'no chat list after sign-out and reload');
     assert.ok(!(await dump()).includes('Scram'), 'the keys are gone after sign-out');
+  });
+});
+
+test('a deployment config.json sets the default server', { timeout: 120_000 }, async (t) => {
+  const me = await prosody.newAccount('deploy');
+  await withBrowser(t, async ({ open }) => {
+    const s = await open('deploy');
+    // What an operator puts beside index.html.
+    await s.context.route('**/config.json', (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ server: env.wsUrl }),
+    }));
+    await s.page.goto(appUrl({ server: null }));
+    await expectVisible(ui.address(s.page), { timeout: T.ui });
+    await eventually(async () => (await ui.server(s.page).inputValue()) === env.wsUrl,
+      { timeout: T.ui, what: 'Server prefilled from config.json' });
+    await ui.address(s.page).fill(me.jid);
+    await ui.password(s.page).fill(me.password);
+    await ui.signInButton(s.page).click();
+    await waitOnline(s.page);
   });
 });

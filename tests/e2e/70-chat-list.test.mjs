@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withBrowser } from './lib/browser.js';
 import { prosody } from './lib/prosody.js';
-import { connectPeer, makeContacts } from './lib/xmpp.js';
+import { connectPeer, makeContacts, xml } from './lib/xmpp.js';
 import { eventually, expectVisible } from './lib/wait.js';
 import { ui, T, signIn, openChat, waitForMessage } from './lib/ui.js';
 
@@ -73,4 +73,38 @@ test('Shift+Enter makes a new line and Enter sends both lines as one message', {
   } finally {
     await peer.stop();
   }
+});
+
+test("contacts' presence shows as online, away and offline; a declined request is refused", { timeout: 120_000 }, async (t) => {
+  const me = await prosody.newAccount('pres');
+  const mate = await prosody.newAccount('mate');
+  const stranger = await prosody.newAccount('stranger');
+  await makeContacts(me, mate);
+  await withBrowser(t, async ({ open }) => {
+    const s = await open('pres');
+    await signIn(s.page, { address: me.jid, password: me.password });
+    const row = ui.chat(s.page, mate.user);
+    await expectVisible(row.filter({ hasText: 'offline' }), { timeout: T.ui });
+    const peer = await connectPeer(mate);
+    try {
+      await expectVisible(row.filter({ hasText: 'online' }), { timeout: T.ui });
+      await peer.send(xml('presence', {}, xml('show', {}, 'away')));
+      await expectVisible(row.filter({ hasText: 'away' }), { timeout: T.ui });
+    } finally {
+      await peer.stop();
+    }
+    await expectVisible(row.filter({ hasText: 'offline' }), { timeout: T.ui });
+
+    // A stranger asks; Decline answers with "unsubscribed".
+    const asker = await connectPeer(stranger, { acceptSubscriptions: false });
+    try {
+      await asker.roster(); // a resource that fetched its roster gets roster-related presence (RFC 6121)
+      await asker.subscribe(me.jid);
+      await ui.decline(s.page).click({ timeout: T.ui });
+      await asker.waitFor((st) => st.is('presence') && st.attrs.type === 'unsubscribed', { what: 'unsubscribed' });
+      assert.equal(await ui.decline(s.page).count(), 0, 'the request is gone');
+    } finally {
+      await asker.stop();
+    }
+  });
 });
