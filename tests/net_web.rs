@@ -16,6 +16,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+// A missing URL must fail loudly, not skip: the tests are meaningless without a server.
+#[allow(clippy::option_env_unwrap)]
 fn server() -> &'static str {
     option_env!("CONFAB_TEST_WS")
         .expect("CONFAB_TEST_WS is not set: run the browser tests through scripts/test.sh")
