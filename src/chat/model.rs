@@ -108,6 +108,18 @@ pub struct Chat {
     pub unread: u32,
 }
 
+impl Chat {
+    /// A chat with no messages yet.
+    pub fn empty(jid: &str, last_activity: Millis) -> Self {
+        Self {
+            jid: jid.to_string(),
+            last_activity,
+            last_preview: String::new(),
+            unread: 0,
+        }
+    }
+}
+
 /// Presence availability of a contact, as shown in the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Availability {

@@ -173,16 +173,7 @@ impl ChatState {
                     effects.push(Effect::SaveContact(contact));
                     effects.push(Effect::Command(Command::AddContact { jid: jid.clone() }));
                 }
-                if !self.chats.contains_key(&jid) {
-                    let chat = Chat {
-                        jid: jid.clone(),
-                        last_activity: now,
-                        last_preview: String::new(),
-                        unread: 0,
-                    };
-                    self.chats.insert(jid.clone(), chat.clone());
-                    effects.push(Effect::SaveChat(chat));
-                }
+                effects.extend(self.ensure_chat(&jid, now));
                 effects.extend(self.open_chat(Some(jid)));
                 effects
             }
@@ -191,16 +182,7 @@ impl ChatState {
             Input::Accept { jid } => {
                 self.requests.remove(&jid);
                 let mut effects = vec![Effect::Command(Command::Accept { jid: jid.clone() })];
-                if !self.chats.contains_key(&jid) {
-                    let chat = Chat {
-                        jid: jid.clone(),
-                        last_activity: now,
-                        last_preview: String::new(),
-                        unread: 0,
-                    };
-                    self.chats.insert(jid.clone(), chat.clone());
-                    effects.push(Effect::SaveChat(chat));
-                }
+                effects.extend(self.ensure_chat(&jid, now));
                 effects
             }
             Input::Decline { jid } => {
@@ -342,17 +324,8 @@ impl ChatState {
         ) {
             self.requests.remove(&contact.jid);
         }
-        let mut effects = vec![];
-        if !self.chats.contains_key(&contact.jid) {
-            let chat = Chat {
-                jid: contact.jid.clone(),
-                last_activity: 0,
-                last_preview: String::new(),
-                unread: 0,
-            };
-            self.chats.insert(chat.jid.clone(), chat.clone());
-            effects.push(Effect::SaveChat(chat));
-        }
+        // A contact without messages sorts last in the chat list.
+        let mut effects: Vec<Effect> = self.ensure_chat(&contact.jid, 0).into_iter().collect();
         if self.contacts.get(&contact.jid) != Some(&contact) {
             self.contacts.insert(contact.jid.clone(), contact.clone());
             effects.push(Effect::SaveContact(contact));
@@ -392,13 +365,21 @@ impl ChatState {
         vec![Effect::SaveMessage(message), Effect::SaveChat(chat_row)]
     }
 
+    /// Adds an empty chat for `jid` unless there is one; returns its save.
+    fn ensure_chat(&mut self, jid: &str, at: Millis) -> Option<Effect> {
+        if self.chats.contains_key(jid) {
+            return None;
+        }
+        let chat = Chat::empty(jid, at);
+        self.chats.insert(jid.to_string(), chat.clone());
+        Some(Effect::SaveChat(chat))
+    }
+
     fn touch_chat(&mut self, jid: &str, body: &str, at: Millis, unread: bool) -> Chat {
-        let chat = self.chats.entry(jid.to_string()).or_insert_with(|| Chat {
-            jid: jid.to_string(),
-            last_activity: at,
-            last_preview: String::new(),
-            unread: 0,
-        });
+        let chat = self
+            .chats
+            .entry(jid.to_string())
+            .or_insert_with(|| Chat::empty(jid, at));
         chat.last_activity = chat.last_activity.max(at);
         chat.last_preview = preview(body);
         if unread {
