@@ -78,6 +78,10 @@ pub enum Input {
     Transmitted {
         id: String,
     },
+    /// The user asks to send a Failed message of the open chat again.
+    Retry {
+        id: String,
+    },
     Accept {
         jid: String,
     },
@@ -179,6 +183,7 @@ impl ChatState {
             }
             Input::Send { body, id } => self.send(body, id, now),
             Input::Transmitted { id } => self.set_status(&id, MessageStatus::Sent, None),
+            Input::Retry { id } => self.retry(&id),
             Input::Accept { jid } => {
                 self.requests.remove(&jid);
                 let mut effects = vec![Effect::Command(Command::Accept { jid: jid.clone() })];
@@ -247,6 +252,26 @@ impl ChatState {
             Effect::SaveChat(chat),
             Effect::Command(Command::SendMessage { to, body, id }),
         ]
+    }
+
+    /// Sends a Failed message again with the same id, so the recipient can
+    /// still tell a duplicate apart.
+    fn retry(&mut self, id: &str) -> Vec<Effect> {
+        let Some(m) = self
+            .messages
+            .iter()
+            .find(|m| m.id == id && m.status == MessageStatus::Failed)
+        else {
+            return vec![];
+        };
+        let command = Command::SendMessage {
+            to: m.chat.clone(),
+            body: m.body.clone(),
+            id: m.id.clone(),
+        };
+        let mut effects = self.set_status(id, MessageStatus::Pending, None);
+        effects.push(Effect::Command(command));
+        effects
     }
 
     fn on_event(&mut self, event: Event, now: Millis) -> Vec<Effect> {
@@ -626,6 +651,41 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn retrying_a_failed_message_sends_it_again_with_the_same_id() {
+        let mut s = signed_in();
+        s.apply(
+            Input::StartChat {
+                jid: "bob@x".into(),
+            },
+            5,
+        );
+        s.apply(
+            Input::Send {
+                body: "hi".into(),
+                id: "o1".into(),
+            },
+            10,
+        );
+        s.apply(
+            Input::Xmpp(Event::MessageFailed {
+                id: "o1".into(),
+                reason: "gone".into(),
+            }),
+            11,
+        );
+        let fx = s.apply(Input::Retry { id: "o1".into() }, 12);
+        assert_eq!(s.messages[0].status, MessageStatus::Pending);
+        assert_eq!(s.messages[0].error, None);
+        assert!(fx.contains(&Effect::Command(Command::SendMessage {
+            to: "bob@x".into(),
+            body: "hi".into(),
+            id: "o1".into()
+        })));
+        // Only failed messages can be retried.
+        assert!(s.apply(Input::Retry { id: "o1".into() }, 13).is_empty());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! One message bubble. The body is rendered as text nodes and anchors only:
 //! never as HTML.
 
+use super::state::use_app;
 use super::time;
+use crate::chat::reducer::Input;
 use crate::chat::text::{segments, Segment};
 use crate::chat::{MessageStatus, StoredMessage};
 use leptos::prelude::*;
@@ -31,6 +33,9 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
     let status = message.status;
     let own = message.from_me;
     let error = message.error.clone();
+    let failed = own && status == MessageStatus::Failed;
+    let id = message.id.clone();
+    let retry = move |_| use_app().dispatch(Input::Retry { id: id.clone() });
     view! {
         <article class="msg" class:own=own class:theirs=!own class:failed=status == MessageStatus::Failed>
             <p class="body">{body}</p>
@@ -42,6 +47,7 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
                 })}
             </footer>
             {error.map(|e| view! { <p class="error-text">{e}</p> })}
+            {failed.then(|| view! { <button class="retry quiet" on:click=retry>"Retry"</button> })}
         </article>
     }
 }
