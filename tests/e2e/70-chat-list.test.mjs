@@ -26,6 +26,9 @@ test('chats are ordered by last activity and count unread messages until opened'
       await pa.sendChat(me.jid, 'ann one');
       await pa.sendChat(me.jid, 'ann two');
       await expectVisible(ui.chat(s.page, ann.user).filter({ hasText: '2' }), { timeout: T.ui });
+      // Servers stamp delayed messages (XEP-0203) to the second: let ben's
+      // message be later than ann's by more than that rounding.
+      await new Promise((r) => setTimeout(r, 1_500));
       await pb.sendChat(me.jid, 'ben latest');
       const order = async () => (await ui.chats(s.page).getByRole('button').allInnerTexts()).map((x) => x.replace(/\s+/g, ' '));
       await eventually(async () => {
