@@ -287,12 +287,15 @@ impl Controller {
         ctx.conn.set(ConnState::Offline { retry_in_ms: None });
         ctx.error.set(None);
         ctx.busy.set(false);
-        ctx.phase.set(Phase::SignIn);
+        // The sign-in form appears only once the session is forgotten, so a
+        // reload or a closed tab right after "Sign out" cannot sign back in.
+        ctx.phase.set(Phase::Loading);
         spawn_local(async move {
             remember_session(None).await;
             if let Some(store) = store {
                 let _ = store.clear().await;
             }
+            ctx.phase.set(Phase::SignIn);
         });
     }
 
