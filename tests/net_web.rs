@@ -23,6 +23,9 @@ fn server() -> &'static str {
         .expect("CONFAB_TEST_WS is not set: run the browser tests through scripts/test.sh")
 }
 
+/// Port 9 (discard) is closed on the test machine.
+const CLOSED_PORT: &str = "ws://127.0.0.1:9/xmpp-websocket";
+
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = web_sys::window()
@@ -75,6 +78,15 @@ fn connect(
     password: &str,
     retry: bool,
 ) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
+    connect_to(server(), jid, password, retry)
+}
+
+fn connect_to(
+    url: &str,
+    jid: &str,
+    password: &str,
+    retry: bool,
+) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
     let (tx, rx) = mpsc::unbounded();
     let config = Config {
         jid: jid::BareJid::new(jid).expect("jid"),
@@ -82,7 +94,7 @@ fn connect(
         allow_plain: true,
         resource: None,
     };
-    let client = Client::connect(server(), config, retry, move |e| {
+    let client = Client::connect(url, config, retry, move |e| {
         let _ = tx.unbounded_send(e);
     });
     (client, rx)
@@ -184,17 +196,7 @@ async fn a_wrong_password_ends_with_not_authorized_and_no_retry() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_reported_without_retrying() {
-    let (tx, mut rx) = mpsc::unbounded();
-    let config = Config {
-        jid: jid::BareJid::new("nobody@localhost").expect("jid"),
-        credentials: Credentials::Password("x".into()),
-        allow_plain: true,
-        resource: None,
-    };
-    // Port 9 (discard) is closed on the test machine.
-    let _client = Client::connect("ws://127.0.0.1:9/xmpp-websocket", config, false, move |e| {
-        let _ = tx.unbounded_send(e);
-    });
+    let (_client, mut rx) = connect_to(CLOSED_PORT, "nobody@localhost", "x", false);
     wait_for(&mut rx, "Unreachable", |e| {
         matches!(e, ClientEvent::Unreachable)
     })
@@ -203,16 +205,7 @@ async fn an_unreachable_server_is_reported_without_retrying() {
 
 #[wasm_bindgen_test]
 async fn a_remembered_session_retries_an_unreachable_server_with_backoff() {
-    let (tx, mut rx) = mpsc::unbounded();
-    let config = Config {
-        jid: jid::BareJid::new("nobody@localhost").expect("jid"),
-        credentials: Credentials::Password("x".into()),
-        allow_plain: true,
-        resource: None,
-    };
-    let client = Client::connect("ws://127.0.0.1:9/xmpp-websocket", config, true, move |e| {
-        let _ = tx.unbounded_send(e);
-    });
+    let (client, mut rx) = connect_to(CLOSED_PORT, "nobody@localhost", "x", true);
     let state = wait_for(&mut rx, "retry", |e| {
         matches!(
             e,
