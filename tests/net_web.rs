@@ -93,6 +93,7 @@ fn connect_to(
         credentials: Credentials::Password(password.into()),
         allow_plain: true,
         resource: None,
+        receipts_for_strangers: false,
     };
     let client = Client::connect(url, config, retry, move |e| {
         let _ = tx.unbounded_send(e);

@@ -329,6 +329,11 @@ impl ChatState {
                 vec![]
             }
             Event::Ended { .. } | Event::Malformed { .. } => vec![],
+            Event::Resumed { .. }
+            | Event::Sent { .. }
+            | Event::Displayed(_)
+            | Event::Archive(_)
+            | Event::ArchiveFailed { .. } => vec![], // handled in the next commits
         }
     }
 
@@ -485,7 +490,10 @@ mod tests {
 
     fn incoming(from: &str, body: &str, origin: &str) -> Input {
         Input::Xmpp(Event::Message(IncomingMessage {
-            from: format!("{from}/phone"),
+            from: from.into(),
+            chat: from.into(),
+            from_me: false,
+            markable: true,
             id: Some("s1".into()),
             origin_id: Some(origin.into()),
             stanza_id: None,

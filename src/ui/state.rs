@@ -180,6 +180,7 @@ impl Controller {
             credentials: session.credentials.clone(),
             allow_plain: crate::discovery::is_private_channel(&session.server),
             resource: None,
+            receipts_for_strangers: false,
         };
         *self.pending.borrow_mut() = Some((session.clone(), remember || restored));
         let weak = Rc::downgrade(self);

@@ -93,8 +93,15 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         .into_iter()
         .next()
         .and_then(|d| Millis::try_from(d.stamp.0.timestamp_millis()).ok());
+    let markable = m
+        .payloads
+        .iter()
+        .any(|p| p.is("markable", ns::DISPLAYED_MARKERS));
     Incoming::Message(IncomingMessage {
         from: from.to_bare().to_string(),
+        chat: from.to_bare().to_string(),
+        from_me: false,
+        markable,
         id,
         origin_id,
         stanza_id,
@@ -152,6 +159,9 @@ mod tests {
             incoming(&m, &own()),
             Incoming::Message(IncomingMessage {
                 from: "bob@example.org".into(),
+                chat: "bob@example.org".into(),
+                from_me: false,
+                markable: false,
                 id: Some("x".into()),
                 origin_id: Some("o1".into()),
                 stanza_id: Some("s1".into()),

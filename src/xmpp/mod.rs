@@ -12,6 +12,24 @@
 //!   [`IncomingMessage`].
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
+//!
+//! Delivery (issue 3), on `Session`:
+//! - XEP-0198 is enabled with resumption whenever the server offers it;
+//!   `Event::Sent { id }` reports a message the server acknowledged.
+//!   After `Event::Ended` from a lost connection, `take_resumption()` gives
+//!   what `Session::resume(config, ids, resumption)` needs to resume the
+//!   stream on a new socket (`Event::Resumed`, unacked stanzas resent) or,
+//!   if the server refuses, to bind afresh (`Event::Online`).
+//! - `send_message` is idempotent per id while the id is unacknowledged.
+//! - XEP-0280 carbons are enabled after bind; carbons not from our own bare
+//!   JID are dropped.
+//! - `send_displayed(to, id)` sends a XEP-0333 marker; receipts and markers
+//!   go to non-contacts only when `Config::receipts_for_strangers`
+//!   (`set_receipts_for_strangers` changes it while online).
+//! - `fetch_archive(after)` catches up from our XEP-0313 archive page by
+//!   page (`Event::Archive`); `fetch_older(chat, before, max)` pages back
+//!   in one chat. Results not from our own archive are dropped.
+//! - `check_alive(now)` pings at once (page became visible, browser online).
 
 #![cfg_attr(
     not(test),
@@ -91,6 +109,10 @@ pub struct Config {
     pub allow_plain: bool,
     /// Preferred resource; the server may assign another.
     pub resource: Option<String>,
+    /// Privacy: send XEP-0184 receipts and XEP-0333 markers to people who
+    /// are not in our roster. Off by default (like Conversations); can be
+    /// changed while online with `Session::set_receipts_for_strangers`.
+    pub receipts_for_strangers: bool,
 }
 
 /// Our own presence as the user sets it.
@@ -109,12 +131,20 @@ pub struct RosterItem {
     pub pending_out: bool,
 }
 
-/// A chat message that arrived, already checked and reduced to what the
-/// chat layer needs.
+/// A chat message that arrived (live, as a XEP-0280 carbon, as an offline
+/// message or from the XEP-0313 archive), already checked and reduced to
+/// what the chat layer needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncomingMessage {
-    /// Bare JID of the sender.
+    /// Bare JID of the author (our own bare JID when `from_me`).
     pub from: String,
+    /// Bare JID of the conversation partner (the chat key): the sender for
+    /// a received message, the addressee for one we sent from another device.
+    pub chat: String,
+    /// Sent by our own account (sent carbon or archived own message).
+    pub from_me: bool,
+    /// The sender asked for XEP-0333 chat markers (`<markable/>`).
+    pub markable: bool,
     /// Stanza `id` attribute, if any.
     pub id: Option<String>,
     /// XEP-0359 origin-id set by the sender.
@@ -124,6 +154,45 @@ pub struct IncomingMessage {
     pub body: String,
     /// XEP-0203 delay stamp in ms since the epoch, if the message was delayed.
     pub delay: Option<Millis>,
+}
+
+/// Which archive query a page of results answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArchiveQuery {
+    /// Catch-up over the whole account archive after a (re)connect; the
+    /// session fetches page after page until `complete`.
+    CatchUp,
+    /// One older page of one chat (scrolling up), newest messages last.
+    Older { chat: String },
+}
+
+/// One page of XEP-0313 results (RSM), only from our own archive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchivePage {
+    pub query: ArchiveQuery,
+    /// Messages in archive order (oldest first); each has `stanza_id` set to
+    /// the archive id and `delay` to the archived time.
+    pub messages: Vec<IncomingMessage>,
+    /// XEP-0333 displayed markers found on this page, oldest first.
+    pub markers: Vec<Marker>,
+    /// RSM `<first/>` and `<last/>` of the page (archive ids).
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// No more pages in this direction (`<fin complete='true'/>`).
+    pub complete: bool,
+}
+
+/// XEP-0333 displayed marker: in `chat`, message `id` (the origin-id / stanza
+/// id the author gave it) and everything before it was seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker {
+    /// Bare JID of the conversation partner.
+    pub chat: String,
+    /// The id of the displayed message.
+    pub id: String,
+    /// True when one of our own devices displayed a message the partner sent
+    /// (clears unread here); false when the partner read our message (Read tick).
+    pub from_me: bool,
 }
 
 /// Why a session ended or could not start. Texts are for logs; the UI maps
@@ -153,10 +222,23 @@ pub enum Event {
         jid: String,
         scram_keys: Option<ScramKeys>,
     },
+    /// A dropped stream was resumed (XEP-0198): the server kept our session,
+    /// unacknowledged stanzas were sent again; roster and presence are as
+    /// before, so nothing is re-fetched. The shell should still catch up the
+    /// outbox (messages typed while offline) and may call `fetch_archive`.
+    Resumed {
+        jid: String,
+    },
     /// The session is over (the shell may reconnect unless the error is
-    /// `NotAuthorized`).
+    /// `NotAuthorized`). After a lost connection, `Session::take_resumption`
+    /// may hold what is needed to resume the stream.
     Ended {
         error: Option<SessionError>,
+    },
+    /// The server has our message `id` (XEP-0198 ack; without stream
+    /// management: it left through the socket). Drives the Sent tick.
+    Sent {
+        id: String,
     },
     /// The full roster (answer to our roster get).
     Roster {
@@ -190,6 +272,15 @@ pub enum Event {
     Receipt {
         from: String,
         id: String,
+    },
+    /// XEP-0333 displayed marker (live or carbon-copied).
+    Displayed(Marker),
+    /// A page of archive results (XEP-0313 with RSM).
+    Archive(ArchivePage),
+    /// An archive query failed (`query` says which); catch-up stops there.
+    ArchiveFailed {
+        query: ArchiveQuery,
+        reason: String,
     },
     /// A request the user made (e.g. adding a contact) failed or timed out;
     /// `request` names it (e.g. "add contact bob@example.org").

@@ -44,6 +44,7 @@ fn config(credentials: Credentials, allow_plain: bool) -> Config {
         credentials,
         allow_plain,
         resource: Some("web".into()),
+        receipts_for_strangers: false,
     }
 }
 
@@ -518,6 +519,9 @@ fn incoming_message_ignores_a_stanza_id_from_a_foreign_by() {
     let m = |id: &str, body: &str, sid: Option<&str>| {
         Event::Message(IncomingMessage {
             from: "bob@example.org".into(),
+            chat: "bob@example.org".into(),
+            from_me: false,
+            markable: false,
             id: Some(id.into()),
             origin_id: None,
             stanza_id: sid.map(str::to_owned),
