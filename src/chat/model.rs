@@ -34,11 +34,13 @@ impl MessageStatus {
 
     /// Ticks only move forward: a late "Sent" must not undo "Read". A
     /// failure can replace Pending or Sent (the server bounced it), and a
-    /// retried Failed message may go back to Pending.
+    /// Failed message only goes back to Pending (Retry).
     pub fn advances_to(self, next: MessageStatus) -> bool {
         match (self, next) {
             (Self::Received, _) | (_, Self::Received) => false,
-            (Self::Failed, Self::Pending) => true,
+            // A bounce is final until the user retries: a later marker or
+            // receipt for newer messages does not make it delivered.
+            (Self::Failed, next) => next == Self::Pending,
             (Self::Pending | Self::Sent, Self::Failed) => true,
             (a, b) => b.rank() > a.rank(),
         }

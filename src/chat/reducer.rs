@@ -5,9 +5,19 @@
 //! each store write before the next command, which is how "a message is in
 //! IndexedDB before it goes to the socket" holds.
 
+use super::ingest::Batch;
 use super::model::*;
-use crate::xmpp::{Event, IncomingMessage, RosterItem};
-use std::collections::{BTreeSet, HashMap};
+use crate::store::Before;
+use crate::xmpp::{ArchiveQuery, Event, RosterItem};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Messages per page when loading history from the store.
+pub const HISTORY_PAGE: usize = 50;
+/// Setting key of the newest archive id we have (the MAM catch-up cursor).
+pub const ARCHIVE_CURSOR: &str = "mam_last";
+/// Setting keys of the privacy choices.
+pub const READ_RECEIPTS: &str = "read_receipts";
+pub const RECEIPTS_FOR_STRANGERS: &str = "receipts_for_strangers";
 
 /// How many characters of a message the chat list shows.
 const PREVIEW_CHARS: usize = 80;
@@ -16,6 +26,8 @@ const PREVIEW_CHARS: usize = 80;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     SaveMessage(StoredMessage),
+    /// Several messages in one store transaction (a page of history).
+    SaveMessages(Vec<StoredMessage>),
     SaveChat(Chat),
     SaveContact(Contact),
     /// Move a stored message's status forward (see [`MessageStatus::advances_to`]).
@@ -24,9 +36,25 @@ pub enum Effect {
         status: MessageStatus,
         error: Option<String>,
     },
+    /// The partner displayed our message `id` in `chat`: it and every own
+    /// message before it become Read in the store.
+    MarkRead {
+        chat: String,
+        id: String,
+    },
     RemoveContact(String),
     /// Load the newest page of a chat's history from the store.
     LoadHistory(String),
+    /// Load the page of `chat` before `before` from the store; the shell
+    /// answers with [`Input::Older`].
+    LoadOlder {
+        chat: String,
+        before: Before,
+    },
+    SaveSetting {
+        key: String,
+        value: String,
+    },
     Command(Command),
 }
 
@@ -47,6 +75,36 @@ pub enum Command {
     Decline {
         jid: String,
     },
+    /// XEP-0333: tell `to` (and our other devices) we displayed message `id`.
+    SendDisplayed {
+        to: String,
+        id: String,
+    },
+    /// One older page of `chat` from the server archive, before the archive
+    /// id `before` (the newest page when `None`).
+    FetchOlder {
+        chat: String,
+        before: Option<String>,
+    },
+    SetReceiptsForStrangers(bool),
+}
+
+/// The user's privacy choices for receipts and read markers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Privacy {
+    /// Send XEP-0333 displayed markers (blue ticks for the other side).
+    pub read_receipts: bool,
+    /// Send receipts and markers to people who are not contacts.
+    pub receipts_for_strangers: bool,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Self {
+            read_receipts: true,
+            receipts_for_strangers: false,
+        }
+    }
 }
 
 /// A user intent or a result that changes the chat state.
@@ -56,12 +114,25 @@ pub enum Input {
     Restored {
         chats: Vec<Chat>,
         contacts: Vec<Contact>,
+        privacy: Privacy,
     },
     /// A page of history for `chat` read from the store (oldest first).
     History {
         chat: String,
         messages: Vec<StoredMessage>,
     },
+    /// A page of `chat` older than the loaded ones, read from the store
+    /// after [`Effect::LoadOlder`] (oldest first; fewer than
+    /// [`HISTORY_PAGE`] means the store has nothing older).
+    Older {
+        chat: String,
+        messages: Vec<StoredMessage>,
+    },
+    /// Messages that arrived (live, carbons, archive pages), each with what
+    /// the store already holds under its key (see [`ingest::key`]).
+    ///
+    /// [`ingest::key`]: super::ingest::key
+    Ingest(Batch),
     Xmpp(Event),
     /// The user opens a chat (or closes it with `None`).
     Open(Option<String>),
@@ -74,10 +145,8 @@ pub enum Input {
         body: String,
         id: String,
     },
-    /// The message left through the socket.
-    Transmitted {
-        id: String,
-    },
+    /// The user scrolled to the top of the open chat.
+    LoadOlder,
     /// The user asks to send a Failed message of the open chat again.
     Retry {
         id: String,
@@ -90,6 +159,18 @@ pub enum Input {
     },
     /// Whether the page is visible and focused (unread counting).
     Visible(bool),
+    SetPrivacy(Privacy),
+}
+
+/// Where loading older history of the open chat stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OlderState {
+    #[default]
+    Idle,
+    /// A page is being read from the store or fetched from the archive.
+    Loading,
+    /// Both the store and the archive have nothing older.
+    Exhausted,
 }
 
 /// What the UI shows, derived from events.
@@ -108,6 +189,21 @@ pub struct ChatState {
     pub visible: bool,
     /// A failure to tell the user about (shown until dismissed).
     pub notice: Option<String>,
+    /// The catch-up from the archive is running ("Updating…").
+    pub syncing: bool,
+    pub privacy: Privacy,
+    /// The "New messages" divider goes before this message of the open chat.
+    pub divider: Option<String>,
+    /// Unread count of the open chat when it was opened (for the divider).
+    pub(super) unread_at_open: u32,
+    pub older: OlderState,
+    /// Per chat, the ids of unread incoming messages seen in this session,
+    /// oldest first, so a marker from another device can clear up to one.
+    pub(super) unread_ids: HashMap<String, Vec<String>>,
+    /// Per chat, the message we last sent a displayed marker for.
+    pub(super) displayed: HashMap<String, String>,
+    /// Ids of incoming messages that did not ask for markers (this session).
+    pub(super) not_markable: HashSet<String>,
 }
 
 impl ChatState {
@@ -145,7 +241,12 @@ impl ChatState {
 
     pub fn apply(&mut self, input: Input, now: Millis) -> Vec<Effect> {
         match input {
-            Input::Restored { chats, contacts } => {
+            Input::Restored {
+                chats,
+                contacts,
+                privacy,
+            } => {
+                self.privacy = privacy;
                 for c in chats {
                     self.chats.entry(c.jid.clone()).or_insert(c);
                 }
@@ -155,13 +256,18 @@ impl ChatState {
                 vec![]
             }
             Input::History { chat, messages } => {
-                if self.open.as_deref() == Some(chat.as_str()) {
-                    for m in messages {
-                        self.upsert_loaded(m);
-                    }
+                if self.open.as_deref() != Some(chat.as_str()) {
+                    return vec![];
                 }
-                vec![]
+                for m in messages {
+                    self.upsert_loaded(m);
+                }
+                self.place_divider();
+                self.mark_displayed()
             }
+            Input::Older { chat, messages } => self.older_from_store(chat, messages),
+            Input::LoadOlder => self.load_older(),
+            Input::Ingest(batch) => self.ingest(batch, now),
             Input::Xmpp(event) => self.on_event(event, now),
             Input::Open(jid) => self.open_chat(jid),
             Input::StartChat { jid } => {
@@ -182,7 +288,6 @@ impl ChatState {
                 effects
             }
             Input::Send { body, id } => self.send(body, id, now),
-            Input::Transmitted { id } => self.set_status(&id, MessageStatus::Sent, None),
             Input::Retry { id } => self.retry(&id),
             Input::Accept { jid } => {
                 self.requests.remove(&jid);
@@ -197,9 +302,42 @@ impl ChatState {
             Input::Visible(visible) => {
                 self.visible = visible;
                 match (visible, self.open.clone()) {
-                    (true, Some(jid)) => self.clear_unread(&jid),
+                    (true, Some(jid)) => {
+                        let mut effects = self.clear_unread(&jid);
+                        effects.extend(self.mark_displayed());
+                        effects
+                    }
                     _ => vec![],
                 }
+            }
+            Input::SetPrivacy(privacy) => {
+                let mut effects = vec![];
+                for (key, old, new) in [
+                    (
+                        READ_RECEIPTS,
+                        self.privacy.read_receipts,
+                        privacy.read_receipts,
+                    ),
+                    (
+                        RECEIPTS_FOR_STRANGERS,
+                        self.privacy.receipts_for_strangers,
+                        privacy.receipts_for_strangers,
+                    ),
+                ] {
+                    if old != new {
+                        effects.push(Effect::SaveSetting {
+                            key: key.to_owned(),
+                            value: new.to_string(),
+                        });
+                    }
+                }
+                if self.privacy.receipts_for_strangers != privacy.receipts_for_strangers {
+                    effects.push(Effect::Command(Command::SetReceiptsForStrangers(
+                        privacy.receipts_for_strangers,
+                    )));
+                }
+                self.privacy = privacy;
+                effects
             }
         }
     }
@@ -207,6 +345,12 @@ impl ChatState {
     fn open_chat(&mut self, jid: Option<String>) -> Vec<Effect> {
         self.open = jid.clone();
         self.messages.clear();
+        self.divider = None;
+        self.older = OlderState::Idle;
+        self.unread_at_open = jid
+            .as_ref()
+            .and_then(|j| self.chats.get(j))
+            .map_or(0, |c| c.unread);
         match jid {
             Some(jid) => {
                 let mut effects = self.clear_unread(&jid);
@@ -217,7 +361,8 @@ impl ChatState {
         }
     }
 
-    fn clear_unread(&mut self, jid: &str) -> Vec<Effect> {
+    pub(super) fn clear_unread(&mut self, jid: &str) -> Vec<Effect> {
+        self.unread_ids.remove(jid);
         match self.chats.get_mut(jid) {
             Some(chat) if chat.unread > 0 => {
                 chat.unread = 0;
@@ -278,6 +423,28 @@ impl ChatState {
         match event {
             Event::Online { jid, .. } => {
                 self.me = Some(bare(&jid).to_string());
+                // The shell starts the archive catch-up on every fresh session.
+                self.syncing = true;
+                vec![]
+            }
+            Event::Resumed { .. } => vec![],
+            Event::Ended { .. } => {
+                self.syncing = false;
+                if self.older == OlderState::Loading {
+                    self.older = OlderState::Idle;
+                }
+                vec![]
+            }
+            Event::Sent { id } => self.set_status(&id, MessageStatus::Sent, None),
+            Event::Displayed(marker) => self.marker(marker),
+            Event::Message(m) => self.ingest(Batch::live(m), now),
+            Event::Archive(page) => self.ingest(Batch::page(page), now),
+            Event::ArchiveFailed { query, reason } => {
+                match query {
+                    ArchiveQuery::CatchUp => self.syncing = false,
+                    ArchiveQuery::Older { .. } => self.older = OlderState::Idle,
+                }
+                self.notice = Some(format!("Could not load history: {reason}"));
                 vec![]
             }
             Event::Roster { items } => {
@@ -319,7 +486,6 @@ impl ChatState {
                 }
                 vec![]
             }
-            Event::Message(message) => self.incoming(message, now),
             Event::MessageFailed { id, reason } => {
                 self.set_status(&id, MessageStatus::Failed, Some(reason))
             }
@@ -328,12 +494,7 @@ impl ChatState {
                 self.notice = Some(format!("Could not {request}: {reason}"));
                 vec![]
             }
-            Event::Ended { .. } | Event::Malformed { .. } => vec![],
-            Event::Resumed { .. }
-            | Event::Sent { .. }
-            | Event::Displayed(_)
-            | Event::Archive(_)
-            | Event::ArchiveFailed { .. } => vec![], // handled in the next commits
+            Event::Malformed { .. } => vec![],
         }
     }
 
@@ -363,40 +524,8 @@ impl ChatState {
         effects
     }
 
-    fn incoming(&mut self, m: IncomingMessage, now: Millis) -> Vec<Effect> {
-        let chat = bare(&m.from).to_string();
-        let id = m
-            .origin_id
-            .clone()
-            .or_else(|| m.stanza_id.clone())
-            .or_else(|| m.id.clone().map(|id| format!("{chat}/{id}")))
-            .unwrap_or_else(|| format!("{chat}/{now}"));
-        if self.messages.iter().any(|x| x.id == id) {
-            return vec![];
-        }
-        let timestamp = m.delay.unwrap_or(now);
-        let message = StoredMessage {
-            id,
-            chat: chat.clone(),
-            from_me: false,
-            sender: chat.clone(),
-            body: m.body.clone(),
-            timestamp,
-            status: MessageStatus::Received,
-            stanza_id: m.stanza_id,
-            error: None,
-        };
-        let is_open = self.open.as_deref() == Some(chat.as_str());
-        if is_open {
-            self.upsert_loaded(message.clone());
-        }
-        let unread = !(is_open && self.visible);
-        let chat_row = self.touch_chat(&chat, &m.body, timestamp, unread);
-        vec![Effect::SaveMessage(message), Effect::SaveChat(chat_row)]
-    }
-
     /// Adds an empty chat for `jid` unless there is one; returns its save.
-    fn ensure_chat(&mut self, jid: &str, at: Millis) -> Option<Effect> {
+    pub(super) fn ensure_chat(&mut self, jid: &str, at: Millis) -> Option<Effect> {
         if self.chats.contains_key(jid) {
             return None;
         }
@@ -405,20 +534,22 @@ impl ChatState {
         Some(Effect::SaveChat(chat))
     }
 
-    fn touch_chat(&mut self, jid: &str, body: &str, at: Millis, unread: bool) -> Chat {
+    pub(super) fn touch_chat(&mut self, jid: &str, body: &str, at: Millis, unread: bool) -> Chat {
         let chat = self
             .chats
             .entry(jid.to_string())
             .or_insert_with(|| Chat::empty(jid, at));
+        if at >= chat.last_activity || chat.last_preview.is_empty() {
+            chat.last_preview = preview(body);
+        }
         chat.last_activity = chat.last_activity.max(at);
-        chat.last_preview = preview(body);
         if unread {
             chat.unread += 1;
         }
         chat.clone()
     }
 
-    fn set_status(
+    pub(super) fn set_status(
         &mut self,
         id: &str,
         status: MessageStatus,
@@ -440,7 +571,7 @@ impl ChatState {
     }
 
     /// Insert or replace a message in the loaded window, keeping it ordered.
-    fn upsert_loaded(&mut self, message: StoredMessage) {
+    pub(super) fn upsert_loaded(&mut self, message: StoredMessage) {
         if let Some(existing) = self.messages.iter_mut().find(|m| m.id == message.id) {
             *existing = message;
             return;
@@ -472,278 +603,5 @@ fn preview(body: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::xmpp::IncomingMessage;
-
-    fn signed_in() -> ChatState {
-        let mut s = ChatState::new(None);
-        s.apply(
-            Input::Xmpp(Event::Online {
-                jid: "me@x/r".into(),
-                scram_keys: None,
-            }),
-            1,
-        );
-        s
-    }
-
-    fn incoming(from: &str, body: &str, origin: &str) -> Input {
-        Input::Xmpp(Event::Message(IncomingMessage {
-            from: from.into(),
-            chat: from.into(),
-            from_me: false,
-            markable: true,
-            id: Some("s1".into()),
-            origin_id: Some(origin.into()),
-            stanza_id: None,
-            body: body.into(),
-            delay: None,
-        }))
-    }
-
-    #[test]
-    fn sending_saves_the_pending_message_before_the_command() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        let effects = s.apply(
-            Input::Send {
-                body: "hi".into(),
-                id: "o1".into(),
-            },
-            10,
-        );
-        let save = effects.iter().position(
-            |e| matches!(e, Effect::SaveMessage(m) if m.status == MessageStatus::Pending),
-        );
-        let send = effects
-            .iter()
-            .position(|e| matches!(e, Effect::Command(Command::SendMessage { .. })));
-        assert!(
-            save.is_some() && send.is_some() && save < send,
-            "{effects:?}"
-        );
-        assert_eq!(s.messages.len(), 1);
-        assert_eq!(s.chats["bob@x"].last_preview, "hi");
-    }
-
-    #[test]
-    fn starting_a_chat_with_a_stranger_adds_the_contact() {
-        let mut s = signed_in();
-        let effects = s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        assert!(effects.contains(&Effect::Command(Command::AddContact {
-            jid: "bob@x".into()
-        })));
-        assert_eq!(s.open.as_deref(), Some("bob@x"));
-        assert!(effects.contains(&Effect::LoadHistory("bob@x".into())));
-    }
-
-    #[test]
-    fn a_message_for_a_closed_chat_counts_as_unread_and_moves_it_up() {
-        let mut s = signed_in();
-        s.apply(incoming("bob@x", "one", "a"), 10);
-        s.apply(incoming("carol@x", "two", "b"), 20);
-        s.apply(incoming("bob@x", "three", "c"), 30);
-        let chats = s.sorted_chats();
-        assert_eq!(chats[0].jid, "bob@x");
-        assert_eq!(chats[0].unread, 2);
-        assert_eq!(chats[0].last_preview, "three");
-        assert_eq!(chats[1].unread, 1);
-    }
-
-    #[test]
-    fn opening_a_chat_clears_its_unread_count() {
-        let mut s = signed_in();
-        s.apply(incoming("bob@x", "one", "a"), 10);
-        let effects = s.apply(Input::Open(Some("bob@x".into())), 11);
-        assert_eq!(s.chats["bob@x"].unread, 0);
-        assert!(effects
-            .iter()
-            .any(|e| matches!(e, Effect::SaveChat(c) if c.unread == 0)));
-    }
-
-    #[test]
-    fn a_message_in_the_open_visible_chat_is_not_unread() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        s.apply(incoming("bob@x", "one", "a"), 10);
-        assert_eq!(s.chats["bob@x"].unread, 0);
-        assert_eq!(s.messages.len(), 1);
-        s.apply(Input::Visible(false), 11);
-        s.apply(incoming("bob@x", "two", "b"), 12);
-        assert_eq!(s.chats["bob@x"].unread, 1);
-    }
-
-    #[test]
-    fn the_same_origin_id_twice_shows_once() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        s.apply(incoming("bob@x", "one", "a"), 10);
-        let effects = s.apply(incoming("bob@x", "one", "a"), 11);
-        assert!(effects.is_empty());
-        assert_eq!(s.messages.len(), 1);
-    }
-
-    #[test]
-    fn ticks_never_move_backwards() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        s.apply(
-            Input::Send {
-                body: "hi".into(),
-                id: "o1".into(),
-            },
-            10,
-        );
-        s.apply(Input::Transmitted { id: "o1".into() }, 11);
-        assert_eq!(s.messages[0].status, MessageStatus::Sent);
-        s.messages[0].status = MessageStatus::Read;
-        s.apply(Input::Transmitted { id: "o1".into() }, 12);
-        assert_eq!(s.messages[0].status, MessageStatus::Read);
-    }
-
-    #[test]
-    fn a_bounced_message_becomes_failed_with_its_reason() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        s.apply(
-            Input::Send {
-                body: "hi".into(),
-                id: "o1".into(),
-            },
-            10,
-        );
-        let fx = s.apply(
-            Input::Xmpp(Event::MessageFailed {
-                id: "o1".into(),
-                reason: "no such user".into(),
-            }),
-            11,
-        );
-        assert_eq!(s.messages[0].status, MessageStatus::Failed);
-        assert_eq!(s.messages[0].error.as_deref(), Some("no such user"));
-        assert!(matches!(
-            &fx[0],
-            Effect::SetStatus {
-                status: MessageStatus::Failed,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn retrying_a_failed_message_sends_it_again_with_the_same_id() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "bob@x".into(),
-            },
-            5,
-        );
-        s.apply(
-            Input::Send {
-                body: "hi".into(),
-                id: "o1".into(),
-            },
-            10,
-        );
-        s.apply(
-            Input::Xmpp(Event::MessageFailed {
-                id: "o1".into(),
-                reason: "gone".into(),
-            }),
-            11,
-        );
-        let fx = s.apply(Input::Retry { id: "o1".into() }, 12);
-        assert_eq!(s.messages[0].status, MessageStatus::Pending);
-        assert_eq!(s.messages[0].error, None);
-        assert!(fx.contains(&Effect::Command(Command::SendMessage {
-            to: "bob@x".into(),
-            body: "hi".into(),
-            id: "o1".into()
-        })));
-        // Only failed messages can be retried.
-        assert!(s.apply(Input::Retry { id: "o1".into() }, 13).is_empty());
-    }
-
-    #[test]
-    fn subscription_requests_wait_for_an_answer_and_accepting_opens_a_chat() {
-        let mut s = signed_in();
-        s.apply(
-            Input::Xmpp(Event::SubscriptionRequest {
-                from: "dan@x".into(),
-            }),
-            5,
-        );
-        assert!(s.requests.contains("dan@x"));
-        let fx = s.apply(
-            Input::Accept {
-                jid: "dan@x".into(),
-            },
-            6,
-        );
-        assert!(s.requests.is_empty());
-        assert!(fx.contains(&Effect::Command(Command::Accept {
-            jid: "dan@x".into()
-        })));
-        assert!(s.chats.contains_key("dan@x"));
-    }
-
-    #[test]
-    fn a_roster_without_a_contact_removes_it_unless_we_just_asked() {
-        let mut s = signed_in();
-        s.apply(
-            Input::StartChat {
-                jid: "new@x".into(),
-            },
-            5,
-        );
-        let old = RosterItem {
-            jid: "old@x".into(),
-            name: Some("Old".into()),
-            subscription: Subscription::Both,
-            pending_out: false,
-        };
-        s.apply(Input::Xmpp(Event::RosterPush { item: old }), 6);
-        assert_eq!(s.display_name("old@x"), "Old");
-        let fx = s.apply(Input::Xmpp(Event::Roster { items: vec![] }), 7);
-        assert!(fx.contains(&Effect::RemoveContact("old@x".into())));
-        assert!(s.contacts.contains_key("new@x"));
-    }
-
-    #[test]
-    fn preview_takes_the_first_non_empty_line_and_truncates() {
-        assert_eq!(preview("\n  hello\nworld"), "hello");
-        assert_eq!(preview(&"x".repeat(100)).chars().count(), PREVIEW_CHARS + 1);
-    }
-}
+#[path = "reducer_tests.rs"]
+mod tests;

@@ -35,6 +35,13 @@ pub struct Before {
     pub id: String,
 }
 
+/// How a message is looked up for dedup: its primary key, else its archive id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageKey {
+    pub id: String,
+    pub stanza_id: Option<String>,
+}
+
 /// Everything the app keeps locally. Methods are async because IndexedDB is.
 ///
 /// Writes are upserts keyed by the record's primary key (`StoredMessage::id`,

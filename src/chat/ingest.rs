@@ -1,0 +1,408 @@
+//! Messages coming in (live, XEP-0280 carbons, XEP-0313 archive pages) and
+//! read state (XEP-0333 markers, the "New messages" divider, older pages).
+//!
+//! The shell looks every message's [`key`] up in the store before it hands
+//! the batch over, so the reducer can drop what is already stored without
+//! doing IO: the same message may come live, as a carbon, as an offline
+//! message and again from the archive, and must show once.
+
+use super::model::*;
+use super::reducer::{bare, ChatState, Command, Effect, OlderState, ARCHIVE_CURSOR, HISTORY_PAGE};
+use crate::store::{Before, MessageKey};
+use crate::xmpp::{ArchivePage, ArchiveQuery, IncomingMessage, Marker};
+use std::collections::{BTreeSet, HashSet};
+
+/// Messages that arrived together, with what the store holds for each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub messages: Vec<IncomingMessage>,
+    /// Same length as `messages`: the stored message with the same key
+    /// (by id, else by archive id), if any. Shorter means "not looked up".
+    pub existing: Vec<Option<StoredMessage>>,
+    /// Set for archive pages.
+    pub page: Option<PageInfo>,
+}
+
+/// What an archive page says besides its messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageInfo {
+    pub query: ArchiveQuery,
+    pub markers: Vec<Marker>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub complete: bool,
+}
+
+impl Batch {
+    /// One live message, not looked up in the store.
+    pub fn live(message: IncomingMessage) -> Self {
+        Self {
+            messages: vec![message],
+            existing: vec![],
+            page: None,
+        }
+    }
+
+    pub fn page(page: ArchivePage) -> Self {
+        Self {
+            messages: page.messages,
+            existing: vec![],
+            page: Some(PageInfo {
+                query: page.query,
+                markers: page.markers,
+                first: page.first,
+                last: page.last,
+                complete: page.complete,
+            }),
+        }
+    }
+
+    /// The store keys to look up, one per message.
+    pub fn keys(&self) -> Vec<MessageKey> {
+        self.messages.iter().map(key).collect()
+    }
+}
+
+/// The store key of a message: the XEP-0359 origin-id the author chose
+/// (which is also the id of our own messages), else the archive id, else
+/// the stanza id scoped to the chat. Messages with none of these cannot be
+/// deduplicated and get a key from their body and time.
+pub fn key(m: &IncomingMessage) -> MessageKey {
+    let chat = bare(&m.chat);
+    let id = m
+        .origin_id
+        .clone()
+        .or_else(|| m.stanza_id.clone())
+        .or_else(|| m.id.as_ref().map(|id| format!("{chat}/{id}")))
+        .unwrap_or_else(|| format!("{chat}/{}/{}", m.delay.unwrap_or(0), m.body.len()));
+    MessageKey {
+        id,
+        stanza_id: m.stanza_id.clone(),
+    }
+}
+
+/// The id to put in a displayed marker for a stored incoming message: the
+/// stanza id the sender gave it (our key strips the chat prefix again).
+pub fn marker_id(m: &StoredMessage) -> &str {
+    m.id.strip_prefix(&format!("{}/", m.chat)).unwrap_or(&m.id)
+}
+
+impl ChatState {
+    pub(super) fn ingest(&mut self, batch: Batch, now: Millis) -> Vec<Effect> {
+        let older = matches!(
+            batch.page.as_ref().map(|p| &p.query),
+            Some(ArchiveQuery::Older { .. })
+        );
+        let mut saves: Vec<StoredMessage> = vec![];
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut new_in_open = 0usize;
+        let mut newest_stanza_id: Option<String> = None;
+        for (i, m) in batch.messages.iter().enumerate() {
+            let k = key(m);
+            if m.stanza_id.is_some() {
+                newest_stanza_id = m.stanza_id.clone();
+            }
+            if !seen.insert(k.id.clone()) {
+                continue;
+            }
+            let stored = batch.existing.get(i).cloned().flatten().or_else(|| {
+                self.messages
+                    .iter()
+                    .find(|x| x.id == k.id || (k.stanza_id.is_some() && x.stanza_id == k.stanza_id))
+                    .cloned()
+            });
+            if let Some(old) = stored {
+                if let Some(merged) = merge(old, m) {
+                    if self.messages.iter().any(|x| x.id == merged.id) {
+                        self.upsert_loaded(merged.clone());
+                    }
+                    saves.push(merged);
+                }
+                continue;
+            }
+            let chat = bare(&m.chat).to_string();
+            let timestamp = m.delay.unwrap_or(now);
+            let message = StoredMessage {
+                id: k.id.clone(),
+                chat: chat.clone(),
+                from_me: m.from_me,
+                sender: bare(&m.from).to_string(),
+                body: m.body.clone(),
+                timestamp,
+                status: if m.from_me {
+                    MessageStatus::Sent
+                } else {
+                    MessageStatus::Received
+                },
+                stanza_id: m.stanza_id.clone(),
+                error: None,
+            };
+            if !m.markable && !m.from_me {
+                self.not_markable.insert(k.id.clone());
+            }
+            let is_open = self.open.as_deref() == Some(chat.as_str());
+            if is_open {
+                self.upsert_loaded(message.clone());
+                new_in_open += 1;
+            }
+            if older {
+                // Old history: the chat row (preview, unread) stays as it is.
+                if self.ensure_chat(&chat, timestamp).is_some() {
+                    touched.insert(chat);
+                }
+            } else if m.from_me {
+                // We wrote in this chat from another device: we have read it.
+                self.touch_chat(&chat, &m.body, timestamp, false);
+                self.unread_ids.remove(&chat);
+                if let Some(c) = self.chats.get_mut(&chat) {
+                    c.unread = 0;
+                }
+                touched.insert(chat);
+            } else {
+                let unread = !(is_open && self.visible);
+                self.touch_chat(&chat, &m.body, timestamp, unread);
+                if unread {
+                    self.unread_ids
+                        .entry(chat.clone())
+                        .or_default()
+                        .push(k.id.clone());
+                }
+                touched.insert(chat);
+            }
+            saves.push(message);
+        }
+        let mut effects = vec![];
+        match saves.len() {
+            0 => {}
+            1 => effects.push(Effect::SaveMessage(saves.remove(0))),
+            _ => effects.push(Effect::SaveMessages(saves)),
+        }
+        for chat in &touched {
+            if let Some(c) = self.chats.get(chat) {
+                effects.push(Effect::SaveChat(c.clone()));
+            }
+        }
+        match batch.page {
+            Some(page) => {
+                for marker in page.markers {
+                    effects.extend(self.marker(marker));
+                }
+                match page.query {
+                    ArchiveQuery::CatchUp => {
+                        // The cursor moves only after the page's messages
+                        // are stored (effects run in order).
+                        if let Some(last) = page.last {
+                            effects.push(cursor(last));
+                        }
+                        if page.complete {
+                            self.syncing = false;
+                        }
+                    }
+                    ArchiveQuery::Older { chat } => {
+                        if self.open.as_deref() == Some(chat.as_str()) {
+                            effects.extend(self.older_from_archive(
+                                &chat,
+                                new_in_open,
+                                page.first,
+                                page.complete,
+                            ));
+                        }
+                    }
+                }
+            }
+            None => {
+                // Once caught up, live archive ids move the cursor too, so
+                // the next catch-up does not fetch them again.
+                if !self.syncing {
+                    if let Some(id) = newest_stanza_id {
+                        effects.push(cursor(id));
+                    }
+                }
+            }
+        }
+        if new_in_open > 0 && !older {
+            effects.extend(self.mark_displayed());
+        }
+        effects
+    }
+
+    /// A XEP-0333 displayed marker.
+    pub(super) fn marker(&mut self, marker: Marker) -> Vec<Effect> {
+        let chat = bare(&marker.chat).to_string();
+        if marker.from_me {
+            // Another device of ours showed the chat up to `id`.
+            let remaining = match self.unread_ids.get_mut(&chat) {
+                Some(ids) => match ids.iter().position(|x| x == &marker.id) {
+                    Some(at) => {
+                        ids.drain(..=at);
+                        ids.len() as u32
+                    }
+                    None => 0,
+                },
+                None => 0,
+            };
+            if remaining == 0 {
+                self.unread_ids.remove(&chat);
+            }
+            match self.chats.get_mut(&chat) {
+                Some(c) if c.unread != remaining => {
+                    c.unread = remaining;
+                    vec![Effect::SaveChat(c.clone())]
+                }
+                _ => vec![],
+            }
+        } else {
+            if self.open.as_deref() == Some(chat.as_str()) {
+                if let Some(upto) = self
+                    .messages
+                    .iter()
+                    .position(|m| m.from_me && m.id == marker.id)
+                {
+                    for m in self.messages[..=upto].iter_mut() {
+                        if m.from_me && m.status.advances_to(MessageStatus::Read) {
+                            m.status = MessageStatus::Read;
+                        }
+                    }
+                }
+            }
+            vec![Effect::MarkRead {
+                chat,
+                id: marker.id,
+            }]
+        }
+    }
+
+    /// Sends a displayed marker for the newest incoming message of the open
+    /// chat, when the user can see it and allows read receipts.
+    pub(super) fn mark_displayed(&mut self) -> Vec<Effect> {
+        if !self.visible || !self.privacy.read_receipts {
+            return vec![];
+        }
+        let Some(chat) = self.open.clone() else {
+            return vec![];
+        };
+        let Some(newest) = self.messages.iter().rev().find(|m| !m.from_me) else {
+            return vec![];
+        };
+        if self.not_markable.contains(&newest.id) || self.displayed.get(&chat) == Some(&newest.id) {
+            return vec![];
+        }
+        let id = marker_id(newest).to_string();
+        self.displayed.insert(chat.clone(), newest.id.clone());
+        vec![Effect::Command(Command::SendDisplayed { to: chat, id })]
+    }
+
+    /// After the newest page of the open chat is loaded: the divider goes
+    /// before the oldest of the messages that were unread at open.
+    pub(super) fn place_divider(&mut self) {
+        if self.unread_at_open == 0 {
+            return;
+        }
+        self.divider = self
+            .messages
+            .iter()
+            .rev()
+            .filter(|m| !m.from_me)
+            .nth(self.unread_at_open as usize - 1)
+            .or_else(|| self.messages.iter().find(|m| !m.from_me))
+            .map(|m| m.id.clone());
+    }
+
+    /// The user wants older messages: the store first.
+    pub(super) fn load_older(&mut self) -> Vec<Effect> {
+        let Some(chat) = self.open.clone() else {
+            return vec![];
+        };
+        if self.older != OlderState::Idle {
+            return vec![];
+        }
+        self.older = OlderState::Loading;
+        match self.messages.first() {
+            Some(oldest) => vec![Effect::LoadOlder {
+                chat,
+                before: Before {
+                    timestamp: oldest.timestamp,
+                    id: oldest.id.clone(),
+                },
+            }],
+            None => vec![self.fetch_older(chat)],
+        }
+    }
+
+    /// A page from the store; when it runs short, ask the archive.
+    pub(super) fn older_from_store(
+        &mut self,
+        chat: String,
+        messages: Vec<StoredMessage>,
+    ) -> Vec<Effect> {
+        if self.open.as_deref() != Some(chat.as_str()) {
+            return vec![];
+        }
+        let short = messages.len() < HISTORY_PAGE;
+        for m in messages {
+            self.upsert_loaded(m);
+        }
+        if short {
+            vec![self.fetch_older(chat)]
+        } else {
+            self.older = OlderState::Idle;
+            vec![]
+        }
+    }
+
+    fn fetch_older(&mut self, chat: String) -> Effect {
+        self.older = OlderState::Loading;
+        // The oldest archive id we know in this chat; own messages sent
+        // from here learn theirs during the catch-up.
+        let before = self.messages.iter().find_map(|m| m.stanza_id.clone());
+        Effect::Command(Command::FetchOlder { chat, before })
+    }
+
+    fn older_from_archive(
+        &mut self,
+        chat: &str,
+        added: usize,
+        first: Option<String>,
+        complete: bool,
+    ) -> Vec<Effect> {
+        if complete {
+            self.older = OlderState::Exhausted;
+            return vec![];
+        }
+        if added == 0 {
+            // The whole page was already here: keep going back from it.
+            if let Some(before) = first {
+                self.older = OlderState::Loading;
+                return vec![Effect::Command(Command::FetchOlder {
+                    chat: chat.to_owned(),
+                    before: Some(before),
+                })];
+            }
+        }
+        self.older = OlderState::Idle;
+        vec![]
+    }
+}
+
+/// What a stored message learns from a copy of it that came again: its
+/// archive id, and for our own messages that the server has it.
+fn merge(mut old: StoredMessage, m: &IncomingMessage) -> Option<StoredMessage> {
+    let mut changed = false;
+    if old.stanza_id.is_none() && m.stanza_id.is_some() {
+        old.stanza_id = m.stanza_id.clone();
+        changed = true;
+    }
+    if old.from_me && m.stanza_id.is_some() && old.status == MessageStatus::Pending {
+        old.status = MessageStatus::Sent;
+        changed = true;
+    }
+    changed.then_some(old)
+}
+
+fn cursor(id: String) -> Effect {
+    Effect::SaveSetting {
+        key: ARCHIVE_CURSOR.to_owned(),
+        value: id,
+    }
+}
