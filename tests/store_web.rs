@@ -219,3 +219,107 @@ async fn a_dropped_store_releases_the_database() {
     drop(store);
     IndexedDbStore::delete_database(&name).await.unwrap();
 }
+
+/// The batch methods at the scale of a 5,000-message catch-up. Prints how
+/// long each takes on a real IndexedDB (see with `-- --nocapture`; the
+/// native figures are in `examples/throughput.rs`).
+#[wasm_bindgen_test]
+async fn a_five_thousand_message_catch_up_goes_through_the_batch_methods() {
+    use confab::store::MessageKey;
+    use wasm_bindgen_test::console_log;
+
+    fn now() -> f64 {
+        js_sys::Date::now()
+    }
+    let name = unique_name("figures");
+    let store = IndexedDbStore::open(&name).await.unwrap();
+    let count: u64 = 5_000;
+    let messages: Vec<StoredMessage> = (0..count)
+        .map(|n| StoredMessage {
+            stanza_id: Some(format!("archive-{n}")),
+            ..if n.is_multiple_of(3) {
+                own(
+                    ALICE,
+                    &format!("m{n:05}"),
+                    1_000 + n,
+                    MessageStatus::Delivered,
+                )
+            } else {
+                incoming(ALICE, &format!("m{n:05}"), 1_000 + n)
+            }
+        })
+        .collect();
+
+    let t = now();
+    for message in &messages[..500] {
+        store.put_message(message).await.unwrap();
+    }
+    console_log!("put_message one by one: 500 msgs in {} ms", now() - t);
+
+    let t = now();
+    for page in messages.chunks(100) {
+        store.put_messages(page).await.unwrap();
+    }
+    console_log!(
+        "put_messages, batches of 100: {count} msgs in {} ms",
+        now() - t
+    );
+
+    let t = now();
+    let mut cursor: Option<Before> = None;
+    let mut read = 0;
+    loop {
+        let page = store.messages(ALICE, cursor.as_ref(), 50).await.unwrap();
+        let Some(first) = page.first() else { break };
+        cursor = Some(Before {
+            timestamp: first.timestamp,
+            id: first.id.clone(),
+        });
+        read += page.len();
+    }
+    assert_eq!(read, messages.len());
+    console_log!("messages() pages of 50: {read} msgs in {} ms", now() - t);
+
+    let keys: Vec<MessageKey> = (0..count)
+        .map(|n| MessageKey {
+            id: format!("other-{n}"),
+            stanza_id: Some(format!("archive-{n}")),
+        })
+        .collect();
+    let t = now();
+    let found = store.existing(&keys).await.unwrap();
+    assert!(found
+        .iter()
+        .zip(&messages)
+        .all(|(f, m)| f.as_ref() == Some(m)));
+    console_log!(
+        "existing(): {count} keys ({} found) in {} ms",
+        found.iter().flatten().count(),
+        now() - t
+    );
+
+    let last = messages.last().unwrap();
+    let up_to = Before {
+        timestamp: last.timestamp,
+        id: last.id.clone(),
+    };
+    let t = now();
+    let changed = store.mark_read(ALICE, &up_to).await.unwrap();
+    assert_eq!(changed.len(), 1_667);
+    console_log!(
+        "mark_read over {count}: {} marked in {} ms",
+        changed.len(),
+        now() - t
+    );
+    let t = now();
+    let changed = store.mark_read(ALICE, &up_to).await.unwrap();
+    assert_eq!(changed.len(), 0);
+    console_log!(
+        "mark_read again: {} marked in {} ms",
+        changed.len(),
+        now() - t
+    );
+
+    store.close();
+    IndexedDbStore::delete_database(&name).await.unwrap();
+}

@@ -19,7 +19,7 @@
 //! Ids and JIDs here are ASCII: IndexedDB orders strings by UTF-16 code unit
 //! and Rust by code point, which differ only outside the BMP.
 
-use super::{Before, Store, StoreError};
+use super::{Before, MessageKey, Store, StoreError};
 use crate::chat::{Chat, Contact, MessageStatus, StoredMessage, Subscription};
 
 /// Calls `$m!(check_name);` for every check in this module.
@@ -48,6 +48,19 @@ macro_rules! for_each_store_check {
         $m!(settings_are_set_replaced_and_removed);
         $m!(clear_forgets_everything);
         $m!(the_store_is_usable_after_clear);
+        $m!(a_batch_is_paged_like_messages_put_one_by_one);
+        $m!(a_batch_replaces_known_messages_and_the_last_duplicate_wins);
+        $m!(a_batch_keeps_the_outbox_in_step);
+        $m!(an_empty_batch_changes_nothing);
+        $m!(existing_finds_by_id_then_by_stanza_id_in_input_order);
+        $m!(existing_of_no_candidates_is_empty);
+        $m!(mark_read_marks_own_messages_up_to_and_including_the_bound);
+        $m!(mark_read_leaves_failed_incoming_and_other_chats_alone);
+        $m!(mark_read_does_not_stop_at_an_own_read_message);
+        $m!(mark_read_of_an_unknown_chat_or_twice_changes_nothing);
+        $m!(set_status_moves_only_forward);
+        $m!(set_status_keeps_the_outbox_and_the_other_fields_in_step);
+        $m!(set_status_of_an_unknown_message_changes_nothing);
     };
 }
 
@@ -517,5 +530,336 @@ pub async fn the_store_is_usable_after_clear<S: Store>(store: &S) -> Result<(), 
     assert_eq!(ids(&store.pending_messages().await?), ["p1"]);
     assert_eq!(store.chats().await?.len(), 1);
     assert_eq!(store.setting("theme").await?.as_deref(), Some("dark"));
+    Ok(())
+}
+
+fn key(id: &str, stanza_id: Option<&str>) -> MessageKey {
+    MessageKey {
+        id: id.to_owned(),
+        stanza_id: stanza_id.map(str::to_owned),
+    }
+}
+
+fn up_to(timestamp: u64, id: &str) -> Before {
+    Before {
+        timestamp,
+        id: id.to_owned(),
+    }
+}
+
+async fn status_of<S: Store>(store: &S, id: &str) -> Result<Option<MessageStatus>, StoreError> {
+    Ok(store.message(id).await?.map(|m| m.status))
+}
+
+pub async fn a_batch_is_paged_like_messages_put_one_by_one<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    // Out of order and across chats, as an archive page may be.
+    let mut batch: Vec<StoredMessage> = (0..7u64)
+        .rev()
+        .map(|i| incoming(ALICE, &format!("m{i}"), 100 + i))
+        .collect();
+    batch.insert(3, incoming(BOB, "b1", 103));
+    batch.push(incoming(ALICE_LONGER, "x1", 99));
+    store.put_messages(&batch).await?;
+
+    let mut pages = Vec::new();
+    let mut cursor: Option<Before> = None;
+    loop {
+        let page = store.messages(ALICE, cursor.as_ref(), 3).await?;
+        let Some(first) = page.first() else { break };
+        cursor = Some(before(first));
+        pages.push(ids(&page).join(","));
+        assert!(pages.len() <= 3, "paging does not end: {pages:?}");
+    }
+    assert_eq!(pages, ["m4,m5,m6", "m1,m2,m3", "m0"]);
+    assert_eq!(ids(&store.messages(BOB, None, 10).await?), ["b1"]);
+    for message in &batch {
+        assert_eq!(store.message(&message.id).await?.as_ref(), Some(message));
+    }
+    Ok(())
+}
+
+pub async fn a_batch_replaces_known_messages_and_the_last_duplicate_wins<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    put_all(store, &[incoming(ALICE, "a", 10), incoming(ALICE, "b", 20)]).await?;
+    let archived_a = StoredMessage {
+        stanza_id: Some("s-a".to_owned()),
+        ..incoming(ALICE, "a", 30)
+    };
+    store
+        .put_messages(&[
+            incoming(ALICE, "c", 5),
+            incoming(ALICE, "c", 25),
+            archived_a.clone(),
+        ])
+        .await?;
+    assert_eq!(
+        ids(&store.messages(ALICE, None, 10).await?),
+        ["b", "c", "a"]
+    );
+    assert_eq!(store.message("a").await?, Some(archived_a.clone()));
+    assert_eq!(store.message_by_stanza_id("s-a").await?, Some(archived_a));
+    assert_eq!(store.message("c").await?.map(|m| m.timestamp), Some(25));
+    Ok(())
+}
+
+pub async fn a_batch_keeps_the_outbox_in_step<S: Store>(store: &S) -> Result<(), StoreError> {
+    store
+        .put_messages(&[
+            own(BOB, "p2", 20, MessageStatus::Pending),
+            own(ALICE, "p1", 10, MessageStatus::Pending),
+            own(ALICE, "sent", 15, MessageStatus::Sent),
+            StoredMessage {
+                status: MessageStatus::Pending,
+                ..incoming(BOB, "foreign", 18)
+            },
+        ])
+        .await?;
+    assert_eq!(ids(&store.pending_messages().await?), ["p1", "p2"]);
+    store
+        .put_messages(&[
+            own(ALICE, "p1", 10, MessageStatus::Sent),
+            own(ALICE, "sent", 15, MessageStatus::Pending),
+        ])
+        .await?;
+    assert_eq!(ids(&store.pending_messages().await?), ["sent", "p2"]);
+    Ok(())
+}
+
+pub async fn an_empty_batch_changes_nothing<S: Store>(store: &S) -> Result<(), StoreError> {
+    store.put_message(&incoming(ALICE, "m1", 1)).await?;
+    store.put_messages(&[]).await?;
+    assert_eq!(ids(&store.messages(ALICE, None, 10).await?), ["m1"]);
+    Ok(())
+}
+
+pub async fn existing_finds_by_id_then_by_stanza_id_in_input_order<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    let m1 = StoredMessage {
+        stanza_id: Some("s1".to_owned()),
+        ..incoming(ALICE, "m1", 10)
+    };
+    let m2 = StoredMessage {
+        stanza_id: Some("s2".to_owned()),
+        ..own(BOB, "m2", 20, MessageStatus::Sent)
+    };
+    let m3 = incoming(ALICE, "m3", 30);
+    store
+        .put_messages(&[m1.clone(), m2.clone(), m3.clone()])
+        .await?;
+    let found = store
+        .existing(&[
+            // By id, with or without a stanza id.
+            key("m2", None),
+            key("m3", Some("unknown")),
+            // By stanza id: the archive copy of a message we know under its origin-id.
+            key("other-id", Some("s1")),
+            // The id wins over a stanza id naming another message.
+            key("m3", Some("s2")),
+            // Unknown either way, and a message id is not a stanza id.
+            key("nothing", None),
+            key("nothing", Some("m1")),
+            // The same key twice is answered twice.
+            key("m2", None),
+        ])
+        .await?;
+    assert_eq!(
+        found,
+        vec![
+            Some(m2.clone()),
+            Some(m3.clone()),
+            Some(m1),
+            Some(m3),
+            None,
+            None,
+            Some(m2),
+        ]
+    );
+    Ok(())
+}
+
+pub async fn existing_of_no_candidates_is_empty<S: Store>(store: &S) -> Result<(), StoreError> {
+    store.put_message(&incoming(ALICE, "m1", 1)).await?;
+    assert_eq!(store.existing(&[]).await?, vec![]);
+    Ok(())
+}
+
+pub async fn mark_read_marks_own_messages_up_to_and_including_the_bound<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    store
+        .put_messages(&[
+            own(ALICE, "a", 10, MessageStatus::Sent),
+            own(ALICE, "b", 20, MessageStatus::Delivered),
+            // Same timestamp as the bound: ordered by id.
+            own(ALICE, "c", 30, MessageStatus::Sent),
+            own(ALICE, "d", 30, MessageStatus::Pending),
+            own(ALICE, "e", 30, MessageStatus::Sent),
+            own(ALICE, "f", 40, MessageStatus::Delivered),
+        ])
+        .await?;
+    let changed = store.mark_read(ALICE, &up_to(30, "d")).await?;
+    assert_eq!(changed, ["a", "b", "c", "d"]);
+    for id in ["a", "b", "c", "d"] {
+        assert_eq!(
+            status_of(store, id).await?,
+            Some(MessageStatus::Read),
+            "{id}"
+        );
+    }
+    assert_eq!(status_of(store, "e").await?, Some(MessageStatus::Sent));
+    assert_eq!(status_of(store, "f").await?, Some(MessageStatus::Delivered));
+    // A Pending message the peer has read has left the outbox.
+    assert_eq!(store.pending_messages().await?, vec![]);
+    // The rest of each record is untouched.
+    assert_eq!(
+        store.message("b").await?,
+        Some(own(ALICE, "b", 20, MessageStatus::Read))
+    );
+    // A bound that is not a stored message works too.
+    assert_eq!(store.mark_read(ALICE, &up_to(35, "zz")).await?, ["e"]);
+    Ok(())
+}
+
+pub async fn mark_read_leaves_failed_incoming_and_other_chats_alone<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    let failed = StoredMessage {
+        error: Some("service-unavailable".to_owned()),
+        ..own(ALICE, "failed", 15, MessageStatus::Failed)
+    };
+    store
+        .put_messages(&[
+            own(ALICE, "sent", 10, MessageStatus::Sent),
+            failed.clone(),
+            incoming(ALICE, "in", 20),
+            own(ALICE, "read", 25, MessageStatus::Read),
+            own(BOB, "bob", 20, MessageStatus::Sent),
+            own(ALICE_LONGER, "longer", 20, MessageStatus::Sent),
+        ])
+        .await?;
+    assert_eq!(store.mark_read(ALICE, &up_to(100, "")).await?, ["sent"]);
+    assert_eq!(store.message("failed").await?, Some(failed));
+    assert_eq!(store.message("in").await?, Some(incoming(ALICE, "in", 20)));
+    assert_eq!(status_of(store, "read").await?, Some(MessageStatus::Read));
+    assert_eq!(status_of(store, "bob").await?, Some(MessageStatus::Sent));
+    assert_eq!(status_of(store, "longer").await?, Some(MessageStatus::Sent));
+    Ok(())
+}
+
+pub async fn mark_read_does_not_stop_at_an_own_read_message<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    // How an older message ends up below a Read one: it came in later
+    // (an archive page from another device) or one message was marked alone.
+    store
+        .put_messages(&[
+            own(ALICE, "old", 10, MessageStatus::Sent),
+            own(ALICE, "read", 20, MessageStatus::Read),
+            own(ALICE, "new", 30, MessageStatus::Delivered),
+        ])
+        .await?;
+    assert_eq!(
+        store.mark_read(ALICE, &up_to(30, "new")).await?,
+        ["old", "new"]
+    );
+    assert_eq!(status_of(store, "old").await?, Some(MessageStatus::Read));
+    Ok(())
+}
+
+pub async fn mark_read_of_an_unknown_chat_or_twice_changes_nothing<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    store
+        .put_message(&own(ALICE, "m1", 10, MessageStatus::Sent))
+        .await?;
+    assert_eq!(
+        store.mark_read(BOB, &up_to(100, "")).await?,
+        Vec::<String>::new()
+    );
+    assert_eq!(store.mark_read(ALICE, &up_to(100, "")).await?, ["m1"]);
+    assert_eq!(
+        store.mark_read(ALICE, &up_to(100, "")).await?,
+        Vec::<String>::new()
+    );
+    Ok(())
+}
+
+pub async fn set_status_moves_only_forward<S: Store>(store: &S) -> Result<(), StoreError> {
+    store
+        .put_message(&own(ALICE, "m1", 10, MessageStatus::Pending))
+        .await?;
+    let steps = [
+        (MessageStatus::Sent, true),
+        (MessageStatus::Pending, false),
+        (MessageStatus::Read, true),
+        (MessageStatus::Delivered, false),
+        (MessageStatus::Sent, false),
+        (MessageStatus::Failed, false),
+        (MessageStatus::Read, false),
+    ];
+    let mut expected = MessageStatus::Pending;
+    for (status, changes) in steps {
+        let changed = store.set_status("m1", status, None).await?;
+        assert_eq!(changed, changes, "to {status:?}");
+        if changes {
+            expected = status;
+        }
+        assert_eq!(
+            status_of(store, "m1").await?,
+            Some(expected),
+            "to {status:?}"
+        );
+    }
+    // An incoming message has no ticks to move.
+    store.put_message(&incoming(ALICE, "in", 20)).await?;
+    assert!(!store.set_status("in", MessageStatus::Read, None).await?);
+    assert_eq!(status_of(store, "in").await?, Some(MessageStatus::Received));
+    Ok(())
+}
+
+pub async fn set_status_keeps_the_outbox_and_the_other_fields_in_step<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    let pending = StoredMessage {
+        stanza_id: Some("s1".to_owned()),
+        ..own(ALICE, "m1", 10, MessageStatus::Pending)
+    };
+    store.put_message(&pending).await?;
+    // The server bounced it: it leaves the outbox with the error text.
+    let error = Some("recipient-unavailable".to_owned());
+    assert!(
+        store
+            .set_status("m1", MessageStatus::Failed, error.clone())
+            .await?
+    );
+    let failed = StoredMessage {
+        status: MessageStatus::Failed,
+        error,
+        ..pending.clone()
+    };
+    assert_eq!(store.message("m1").await?, Some(failed));
+    assert_eq!(store.pending_messages().await?, vec![]);
+    // A retry puts it back in the outbox and drops the error.
+    assert!(store.set_status("m1", MessageStatus::Pending, None).await?);
+    assert_eq!(store.message("m1").await?, Some(pending.clone()));
+    assert_eq!(ids(&store.pending_messages().await?), ["m1"]);
+    assert_eq!(ids(&store.messages(ALICE, None, 10).await?), ["m1"]);
+    assert_eq!(store.message_by_stanza_id("s1").await?, Some(pending));
+    Ok(())
+}
+
+pub async fn set_status_of_an_unknown_message_changes_nothing<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    store
+        .put_message(&own(ALICE, "m1", 10, MessageStatus::Pending))
+        .await?;
+    assert!(!store.set_status("m2", MessageStatus::Sent, None).await?);
+    assert_eq!(store.message("m2").await?, None);
+    assert_eq!(status_of(store, "m1").await?, Some(MessageStatus::Pending));
     Ok(())
 }

@@ -8,9 +8,9 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{Before, Store, StoreError};
+use super::{can_be_marked_read, Before, MessageKey, Store, StoreError};
 use crate::chat::{Chat, Contact, MessageStatus, StoredMessage};
 
 /// Everything kept in plain collections.
@@ -31,12 +31,31 @@ struct Inner {
     messages: HashMap<String, StoredMessage>,
     /// Chat JID -> (timestamp, id) -> message id.
     by_chat: HashMap<String, BTreeMap<OrderKey, String>>,
+    /// Stanza id -> ids of the messages carrying it (normally one).
+    by_stanza_id: HashMap<String, BTreeSet<String>>,
     chats: HashMap<String, Chat>,
     contacts: BTreeMap<String, Contact>,
     settings: HashMap<String, String>,
 }
 
 impl Inner {
+    fn put(&mut self, message: &StoredMessage) {
+        if let Some(old) = self.messages.remove(&message.id) {
+            self.unlink(&old);
+        }
+        self.by_chat
+            .entry(message.chat.clone())
+            .or_default()
+            .insert((message.timestamp, message.id.clone()), message.id.clone());
+        if let Some(stanza_id) = &message.stanza_id {
+            self.by_stanza_id
+                .entry(stanza_id.clone())
+                .or_default()
+                .insert(message.id.clone());
+        }
+        self.messages.insert(message.id.clone(), message.clone());
+    }
+
     fn unlink(&mut self, old: &StoredMessage) {
         if let Some(order) = self.by_chat.get_mut(&old.chat) {
             order.remove(&(old.timestamp, old.id.clone()));
@@ -44,6 +63,22 @@ impl Inner {
                 self.by_chat.remove(&old.chat);
             }
         }
+        if let Some(stanza_id) = &old.stanza_id {
+            if let Some(ids) = self.by_stanza_id.get_mut(stanza_id) {
+                ids.remove(&old.id);
+                if ids.is_empty() {
+                    self.by_stanza_id.remove(stanza_id);
+                }
+            }
+        }
+    }
+
+    /// Should two messages ever carry the same stanza id, the one with the
+    /// lowest id, as the IndexedDB index answers (equal index keys are
+    /// ordered by primary key there).
+    fn by_stanza_id(&self, stanza_id: &str) -> Option<&StoredMessage> {
+        let id = self.by_stanza_id.get(stanza_id)?.first()?;
+        self.messages.get(id)
     }
 }
 
@@ -53,16 +88,15 @@ fn is_pending(message: &StoredMessage) -> bool {
 
 impl Store for MemoryStore {
     async fn put_message(&self, message: &StoredMessage) -> Result<(), StoreError> {
+        self.inner.borrow_mut().put(message);
+        Ok(())
+    }
+
+    async fn put_messages(&self, messages: &[StoredMessage]) -> Result<(), StoreError> {
         let mut inner = self.inner.borrow_mut();
-        if let Some(old) = inner.messages.remove(&message.id) {
-            inner.unlink(&old);
+        for message in messages {
+            inner.put(message);
         }
-        inner
-            .by_chat
-            .entry(message.chat.clone())
-            .or_default()
-            .insert((message.timestamp, message.id.clone()), message.id.clone());
-        inner.messages.insert(message.id.clone(), message.clone());
         Ok(())
     }
 
@@ -74,15 +108,27 @@ impl Store for MemoryStore {
         &self,
         stanza_id: &str,
     ) -> Result<Option<StoredMessage>, StoreError> {
+        Ok(self.inner.borrow().by_stanza_id(stanza_id).cloned())
+    }
+
+    async fn existing(
+        &self,
+        candidates: &[MessageKey],
+    ) -> Result<Vec<Option<StoredMessage>>, StoreError> {
         let inner = self.inner.borrow();
-        // The first by (timestamp, id), so the answer does not depend on hash order
-        // should two messages ever carry the same stanza id.
-        Ok(inner
-            .messages
-            .values()
-            .filter(|m| m.stanza_id.as_deref() == Some(stanza_id))
-            .min_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)))
-            .cloned())
+        Ok(candidates
+            .iter()
+            .map(|candidate| {
+                inner
+                    .messages
+                    .get(&candidate.id)
+                    .or_else(|| {
+                        let stanza_id = candidate.stanza_id.as_deref()?;
+                        inner.by_stanza_id(stanza_id)
+                    })
+                    .cloned()
+            })
+            .collect())
     }
 
     async fn messages(
@@ -122,6 +168,46 @@ impl Store for MemoryStore {
             .collect();
         pending.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
         Ok(pending)
+    }
+
+    async fn mark_read(&self, chat: &str, up_to: &Before) -> Result<Vec<String>, StoreError> {
+        let mut inner = self.inner.borrow_mut();
+        let Inner {
+            messages, by_chat, ..
+        } = &mut *inner;
+        let Some(order) = by_chat.get(chat) else {
+            return Ok(Vec::new());
+        };
+        let mut changed = Vec::new();
+        for id in order
+            .range(..=(up_to.timestamp, up_to.id.clone()))
+            .map(|(_, id)| id)
+        {
+            if let Some(message) = messages.get_mut(id) {
+                if can_be_marked_read(message.from_me, message.status) {
+                    message.status = MessageStatus::Read;
+                    changed.push(id.clone());
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        status: MessageStatus,
+        error: Option<String>,
+    ) -> Result<bool, StoreError> {
+        let mut inner = self.inner.borrow_mut();
+        match inner.messages.get_mut(id) {
+            Some(message) if message.status.advances_to(status) => {
+                message.status = status;
+                message.error = error;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 //!
 //! Both implementations must pass the shared suite in [`conformance`].
 
-use crate::chat::{Chat, Contact, Millis, StoredMessage};
+use crate::chat::{Chat, Contact, MessageStatus, Millis, StoredMessage};
 
 pub mod conformance;
 pub mod memory;
@@ -27,19 +27,32 @@ pub enum StoreError {
     Decode(String),
 }
 
-/// Cursor for paging history backwards: messages strictly older than this
-/// (timestamp, id) pair.
+/// A place in one chat's history, the `(timestamp, id)` pair messages are
+/// ordered by.
+///
+/// As the cursor of [`Store::messages`] it is an exclusive bound (messages
+/// strictly older than it); as the bound of [`Store::mark_read`] it is
+/// inclusive (the message it names is marked too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Before {
     pub timestamp: Millis,
     pub id: String,
 }
 
-/// How a message is looked up for dedup: its primary key, else its archive id.
+/// The ids a received message could already be stored under, for
+/// [`Store::existing`]: its local id (the origin-id, see
+/// [`StoredMessage::id`]) and the archive's stanza-id, when it has one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageKey {
     pub id: String,
     pub stanza_id: Option<String>,
+}
+
+/// Whether [`Store::mark_read`] turns a message into Read: our own, and its
+/// status may advance to Read. Failed may not ([`MessageStatus::advances_to`]):
+/// a read marker for a later message does not mean a bounced one arrived.
+pub fn can_be_marked_read(from_me: bool, status: MessageStatus) -> bool {
+    from_me && status.advances_to(MessageStatus::Read)
 }
 
 /// Everything the app keeps locally. Methods are async because IndexedDB is.
@@ -49,12 +62,24 @@ pub struct MessageKey {
 #[allow(async_fn_in_trait)]
 pub trait Store {
     async fn put_message(&self, message: &StoredMessage) -> Result<(), StoreError>;
+    /// [`Store::put_message`] for every message, in order, all or nothing (one
+    /// IndexedDB transaction). A later message with the same id as an earlier
+    /// one wins. This is how a page of archived messages is written.
+    async fn put_messages(&self, messages: &[StoredMessage]) -> Result<(), StoreError>;
     async fn message(&self, id: &str) -> Result<Option<StoredMessage>, StoreError>;
     /// The message whose server archive id is `stanza_id`, for dedup.
     async fn message_by_stanza_id(
         &self,
         stanza_id: &str,
     ) -> Result<Option<StoredMessage>, StoreError>;
+    /// For each candidate, in the same order: the stored message whose id is
+    /// `candidate.id`, else the one whose stanza-id is `candidate.stanza_id`
+    /// (as [`Store::message_by_stanza_id`]), else `None`. One read for the
+    /// whole batch, to drop duplicates before they reach the reducer.
+    async fn existing(
+        &self,
+        candidates: &[MessageKey],
+    ) -> Result<Vec<Option<StoredMessage>>, StoreError>;
     /// Up to `limit` messages of `chat`, the newest ones older than `before`
     /// (or the newest overall), returned oldest first.
     async fn messages(
@@ -65,6 +90,29 @@ pub trait Store {
     ) -> Result<Vec<StoredMessage>, StoreError>;
     /// Own messages still `Pending`, oldest first (the outbox).
     async fn pending_messages(&self) -> Result<Vec<StoredMessage>, StoreError>;
+    /// Marks our own messages in `chat` up to and including `up_to` as
+    /// [`MessageStatus::Read`] (a XEP-0333 `displayed` marker covers every
+    /// earlier message too). Only messages whose status may move to Read
+    /// change (see [`can_be_marked_read`]): incoming, already Read and
+    /// Failed ones stay as they are. Returns the ids it changed, oldest first.
+    ///
+    /// It looks at the whole history of `chat` up to `up_to`, not only back
+    /// to the newest own Read message: "everything older than a Read message
+    /// is Read" does not hold (an archive page can bring in older own
+    /// messages as Sent; [`Store::set_status`] marks single messages). In
+    /// IndexedDB that is one cursor walk in one transaction, about 0.1 s for
+    /// 5,000 messages when nothing changes.
+    async fn mark_read(&self, chat: &str, up_to: &Before) -> Result<Vec<String>, StoreError>;
+    /// Moves the status of message `id` to `status` (with `error`, which
+    /// replaces the stored error text) if [`MessageStatus::advances_to`]
+    /// allows it, reading and writing in one transaction. Returns whether it
+    /// changed; an unknown id is not an error and changes nothing.
+    async fn set_status(
+        &self,
+        id: &str,
+        status: MessageStatus,
+        error: Option<String>,
+    ) -> Result<bool, StoreError>;
 
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError>;
     /// All chats, most recent activity first.

@@ -18,11 +18,12 @@ use indexed_db_futures::DeserialiseFromJs;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{Before, Store, StoreError, SCHEMA_VERSION};
-use crate::chat::{Chat, Contact, StoredMessage};
+use super::{Before, MessageKey, Store, StoreError, SCHEMA_VERSION};
+use crate::chat::{Chat, Contact, MessageStatus, StoredMessage};
 use raw::{RawCursor, RawIndex, RequestEvents};
 use record::MessageRecord;
 
+mod batch;
 mod migrations;
 mod raw;
 mod record;
@@ -241,6 +242,10 @@ impl Store for IndexedDbStore {
             .await
     }
 
+    async fn put_messages(&self, messages: &[StoredMessage]) -> Result<(), StoreError> {
+        batch::put_messages(self, messages).await
+    }
+
     async fn message(&self, id: &str) -> Result<Option<StoredMessage>, StoreError> {
         let tx = self.read(MESSAGES)?;
         let record: Option<MessageRecord> = tx
@@ -271,6 +276,13 @@ impl Store for IndexedDbStore {
             return Ok(None);
         }
         decode_message(value).map(Some)
+    }
+
+    async fn existing(
+        &self,
+        candidates: &[MessageKey],
+    ) -> Result<Vec<Option<StoredMessage>>, StoreError> {
+        batch::existing(self, candidates).await
     }
 
     async fn messages(
@@ -318,6 +330,19 @@ impl Store for IndexedDbStore {
             .dyn_into()
             .map_err(|_| StoreError::Decode("getAll did not return an array".to_owned()))?;
         array.iter().map(decode_message).collect()
+    }
+
+    async fn mark_read(&self, chat: &str, up_to: &Before) -> Result<Vec<String>, StoreError> {
+        batch::mark_read(self, chat, up_to).await
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        status: MessageStatus,
+        error: Option<String>,
+    ) -> Result<bool, StoreError> {
+        batch::set_status(self, id, status, error).await
     }
 
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError> {

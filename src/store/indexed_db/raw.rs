@@ -58,6 +58,10 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = "continue")]
     pub fn advance(this: &RawCursor) -> Result<(), JsValue>;
+
+    /// Replaces the record under the cursor (readwrite transactions only).
+    #[wasm_bindgen(method, catch)]
+    pub fn update(this: &RawCursor, value: &JsValue) -> Result<IdbRequest, JsValue>;
 }
 
 /// Looks at an object store through the index methods.

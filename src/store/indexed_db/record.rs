@@ -3,7 +3,11 @@
 //! Kept apart from the domain type so that the persisted layout changes only
 //! with a migration, and so it can carry the fields the indexes need.
 
+use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::store::StoreError;
 
 use crate::chat::{MessageStatus, StoredMessage};
 
@@ -62,4 +66,72 @@ impl From<MessageRecord> for StoredMessage {
             error: record.error,
         }
     }
+}
+
+/// The fields of a stored record (a JavaScript object in the layout of
+/// [`MessageRecord`]) that a status change looks at.
+pub struct StatusFields {
+    pub id: String,
+    pub from_me: bool,
+    pub status: MessageStatus,
+}
+
+/// Reads [`StatusFields`] off a stored record without decoding the rest.
+pub fn status_fields(value: &JsValue) -> Result<StatusFields, StoreError> {
+    let field = |name: &str| {
+        js_sys::Reflect::get(value, &JsValue::from_str(name))
+            .map_err(|_| StoreError::Decode(format!("message record without `{name}`")))
+    };
+    let id = field("id")?
+        .as_string()
+        .ok_or_else(|| StoreError::Decode("message id is not a string".to_owned()))?;
+    let from_me = field("from_me")?
+        .as_bool()
+        .ok_or_else(|| StoreError::Decode(format!("message {id}: from_me is not a bool")))?;
+    let text = field("status")?
+        .as_string()
+        .ok_or_else(|| StoreError::Decode(format!("message {id}: status is not a string")))?;
+    let status = MessageStatus::deserialize(text.as_str().into_deserializer()).map_err(
+        |error: serde::de::value::Error| StoreError::Decode(format!("message {id}: {error}")),
+    )?;
+    Ok(StatusFields {
+        id,
+        from_me,
+        status,
+    })
+}
+
+/// Writes a new status into a stored record in place, keeping `pending`
+/// (the outbox index field) in step, as [`MessageRecord::from`] would.
+/// `status` is the serialised [`MessageStatus`]; `error`, when given,
+/// replaces the error text (`Some(None)` removes it).
+pub fn set_status_fields(
+    value: &JsValue,
+    status: &JsValue,
+    in_outbox: bool,
+    error: Option<Option<&str>>,
+) -> Result<(), StoreError> {
+    let failed = |_| StoreError::Backend("could not change a message record".to_owned());
+    let set = |name: &str, field: &JsValue| {
+        js_sys::Reflect::set(value, &JsValue::from_str(name), field).map_err(failed)
+    };
+    let remove = |name: &str| {
+        js_sys::Reflect::delete_property(
+            value.unchecked_ref::<js_sys::Object>(),
+            &JsValue::from_str(name),
+        )
+        .map_err(failed)
+    };
+    set("status", status)?;
+    if in_outbox {
+        set("pending", &JsValue::from(IN_OUTBOX))?;
+    } else {
+        remove("pending")?;
+    }
+    match error {
+        Some(Some(text)) => set("error", &JsValue::from_str(text))?,
+        Some(None) => remove("error")?,
+        None => true,
+    };
+    Ok(())
 }
