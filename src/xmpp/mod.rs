@@ -39,9 +39,12 @@
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod carbons;
 mod disco;
 mod framing;
 mod iq;
+mod mam;
+mod markers;
 mod message;
 mod ping;
 mod presence;
@@ -50,8 +53,10 @@ mod roster;
 mod sasl;
 mod scram;
 mod session;
+mod sm;
 
 pub use session::Session;
+pub use sm::Resumption;
 
 /// Source of random ids and SCRAM nonces, injected so tests are
 /// deterministic. The browser shell implements it with `crypto.getRandomValues`.
