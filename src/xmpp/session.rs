@@ -587,6 +587,9 @@ impl Session {
 }
 
 #[cfg(test)]
+#[path = "carbons_tests.rs"]
+mod carbons_tests;
+#[cfg(test)]
 #[path = "session_harness.rs"]
 mod harness;
 #[cfg(test)]
