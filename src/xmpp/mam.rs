@@ -143,10 +143,20 @@ pub fn parse_fin(payload: Option<Element>) -> Result<Fin, String> {
     Fin::try_from(p).map_err(|e| format!("invalid <fin/>: {e}"))
 }
 
+/// How a query's pages end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Catch-up forward: continues after each page's last id until complete.
+    Forward,
+    /// Catch-up from nothing: the newest page is all there is to fetch.
+    Newest,
+    /// One older page of a chat: complete as the server says.
+    Single,
+}
+
 struct Pending {
     query: ArchiveQuery,
-    /// Forward catch-up continues after the page's last id.
-    forward: bool,
+    kind: Kind,
     messages: Vec<IncomingMessage>,
     markers: Vec<Marker>,
 }
@@ -165,12 +175,17 @@ pub struct Queries {
 }
 
 impl Queries {
-    pub fn start(&mut self, queryid: &str, query: ArchiveQuery, forward: bool) {
+    pub fn start(&mut self, queryid: &str, query: ArchiveQuery, paging: &Paging) {
+        let kind = match (&query, paging) {
+            (ArchiveQuery::CatchUp, Paging::After(_)) => Kind::Forward,
+            (ArchiveQuery::CatchUp, Paging::Before(_)) => Kind::Newest,
+            (ArchiveQuery::Older { .. }, _) => Kind::Single,
+        };
         self.pending.insert(
             queryid.to_owned(),
             Pending {
                 query,
-                forward,
+                kind,
                 messages: Vec::new(),
                 markers: Vec::new(),
             },
@@ -200,10 +215,15 @@ impl Queries {
     pub fn finish(&mut self, queryid: &str, fin: &Fin) -> Option<Finished> {
         let p = self.pending.remove(queryid)?;
         let last = fin.set.last.clone();
-        let next = if p.forward && !fin.complete {
-            last.clone()
-        } else {
-            None
+        let next = match p.kind {
+            Kind::Forward if !fin.complete => last.clone(),
+            _ => None,
+        };
+        let complete = match p.kind {
+            // A forward page without a last id cannot be continued.
+            Kind::Forward => next.is_none(),
+            Kind::Newest => true,
+            Kind::Single => fin.complete,
         };
         let page = ArchivePage {
             query: p.query,
@@ -211,9 +231,7 @@ impl Queries {
             markers: p.markers,
             first: fin.set.first.as_ref().map(|f| f.item.clone()),
             last,
-            // The newest page alone is the whole catch-up; a forward page
-            // without a last id cannot be continued.
-            complete: fin.complete || !p.forward || next.is_none(),
+            complete,
         };
         Some(Finished { page, next })
     }

@@ -593,6 +593,9 @@ mod carbons_tests;
 #[path = "session_harness.rs"]
 mod harness;
 #[cfg(test)]
+#[path = "mam_tests.rs"]
+mod mam_tests;
+#[cfg(test)]
 #[path = "sm_tests.rs"]
 mod sm_tests;
 #[cfg(test)]

@@ -196,9 +196,8 @@ impl Session {
             ArchiveQuery::Older { chat } => Some(chat.clone()),
             ArchiveQuery::CatchUp => None,
         };
-        let forward = matches!(paging, Paging::After(_));
         let iq = mam::query(&id, &queryid, with.as_deref(), &paging, max);
-        self.archive.start(&queryid, query, forward);
+        self.archive.start(&queryid, query, &paging);
         let deadline = self.now.saturating_add(IQ_TIMEOUT);
         self.send_iq(iq, IqPurpose::Archive { queryid }, deadline);
     }
