@@ -9,7 +9,8 @@
 //! Public API used by the shell and the UI (keep it stable):
 //! - [`Session`], [`Config`], [`Credentials`], [`ScramKeys`], [`Event`],
 //!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
-//!   [`IncomingMessage`].
+//!   [`IncomingMessage`], [`Resumption`] (opaque), [`ArchivePage`],
+//!   [`ArchiveQuery`], [`Marker`].
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 //!
@@ -27,8 +28,11 @@
 //!   go to non-contacts only when `Config::receipts_for_strangers`
 //!   (`set_receipts_for_strangers` changes it while online).
 //! - `fetch_archive(after)` catches up from our XEP-0313 archive page by
-//!   page (`Event::Archive`); `fetch_older(chat, before, max)` pages back
-//!   in one chat. Results not from our own archive are dropped.
+//!   page (`Event::Archive`; with `None` only the newest page); a second
+//!   call while a catch-up runs is ignored. `fetch_older(chat, before, max)`
+//!   pages back in one chat. Results not from our own archive, or for a
+//!   query we did not make, are dropped (`Event::Malformed`); a failed or
+//!   timed-out query, or the stream ending, gives `Event::ArchiveFailed`.
 //! - `check_alive(now)` pings at once (page became visible, browser online).
 
 #![cfg_attr(
