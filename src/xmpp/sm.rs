@@ -164,10 +164,20 @@ impl StreamManagement {
     /// request waits for its ack. At most one request is outstanding; the
     /// next `<a/>` lets the messages sent meanwhile ask again.
     pub fn request(&mut self) -> Option<Element> {
+        self.request_since(self.requested_up_to)
+    }
+
+    /// Like [`Self::request`], for every chat message still unacked (with
+    /// a keepalive ping, so no message waits for its ack forever, even when
+    /// a server answered an earlier request short).
+    pub fn request_again(&mut self) -> Option<Element> {
+        self.request_since(self.acked)
+    }
+
+    fn request_since(&mut self, since: u32) -> Option<Element> {
         if !self.is_enabled() || self.request_pending {
             return None;
         }
-        let since = self.requested_up_to;
         let waiting = self
             .unacked
             .iter()
@@ -338,6 +348,20 @@ mod tests {
         assert!(s.request().is_some(), "m3 was sent after the request");
         assert_eq!(s.ack(4).message_ids, vec!["m2".to_owned(), "m3".to_owned()]);
         assert!(s.unacked().is_empty());
+    }
+
+    #[test]
+    fn a_short_answer_is_asked_again_with_the_next_ping() {
+        let mut s = StreamManagement::default();
+        enabled(&mut s);
+        s.sent_stanza("a".into(), Some("m1".into()));
+        s.sent_stanza("b".into(), Some("m2".into()));
+        assert!(s.request().is_some());
+        assert_eq!(s.ack(1).message_ids, vec!["m1".to_owned()]);
+        assert!(s.request().is_none(), "m2 was covered");
+        assert!(s.request_again().is_some());
+        assert_eq!(s.ack(2).message_ids, vec!["m2".to_owned()]);
+        assert!(s.request_again().is_none(), "nothing left");
     }
 
     #[test]

@@ -363,3 +363,21 @@ fn check_alive_answered_keeps_the_session() {
     t.s.check_alive(t.now);
     assert_eq!(t.sent().len(), 1, "a new ping once the last was answered");
 }
+
+#[test]
+fn a_message_left_out_of_an_ack_is_asked_for_again_with_the_ping() {
+    let mut t = T::online_sm();
+    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.expect_sent(&[&chat("bob@example.org", "one", "m1"), R]);
+    // A short answer: the server had not counted m1 yet.
+    t.recv(&a(4));
+    assert_eq!(t.sent(), vec![]);
+    t.s.check_alive(t.now);
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' id='id5' to='example.org'>\
+         <ping xmlns='urn:xmpp:ping'/></iq>",
+        R,
+    ]);
+    t.recv(&a(6));
+    assert_eq!(t.events(), vec![sent("m1")]);
+}

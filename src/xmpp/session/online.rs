@@ -187,6 +187,9 @@ impl Session {
     pub(super) fn ping(&mut self, deadline: Millis) {
         let id = self.ids.next_id();
         self.send_iq(ping::request(&id, self.server()), IqPurpose::Ping, deadline);
+        if let Some(r) = self.sm.request_again() {
+            self.send(r);
+        }
     }
 
     fn query_archive(&mut self, query: ArchiveQuery, paging: Paging, max: usize) {
