@@ -11,7 +11,13 @@ use xmpp_parsers::{
 };
 
 /// The features we implement, as advertised to others.
-pub const OUR_FEATURES: &[&str] = &[ns::DISCO_INFO, ns::PING, ns::RECEIPTS, ns::SID];
+pub const OUR_FEATURES: &[&str] = &[
+    ns::DISCO_INFO,
+    ns::PING,
+    ns::RECEIPTS,
+    ns::SID,
+    ns::DISPLAYED_MARKERS,
+];
 
 /// `<iq type='get' to=DOMAIN><query xmlns='…disco#info'/></iq>`.
 pub fn request(id: &str, to: Jid) -> Iq {

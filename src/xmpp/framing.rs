@@ -9,7 +9,7 @@ use minidom::Element;
 use std::collections::BTreeMap;
 use xmpp_parsers::FromElementError;
 use xmpp_parsers::{
-    iq::Iq, message::Message, ns, presence::Presence, sasl, stream_error::StreamError,
+    iq::Iq, message::Message, ns, presence::Presence, sasl, sm, stream_error::StreamError,
     stream_features::StreamFeatures, websocket::Open,
 };
 
@@ -25,6 +25,8 @@ pub enum Frame {
     Features(Box<StreamFeatures>),
     StreamError(StreamError),
     Sasl(sasl::Nonza),
+    /// XEP-0198 stream management nonza.
+    Sm(sm::Nonza),
     Iq(Box<Iq>),
     Message(Box<Message>),
     Presence(Box<Presence>),
@@ -55,6 +57,11 @@ pub fn close() -> Element {
     Element::bare("close", ns::WEBSOCKET)
 }
 
+/// Whether `element` is a stanza (counted by XEP-0198), not a nonza.
+pub fn is_stanza(element: &Element) -> bool {
+    element.ns() == ns::JABBER_CLIENT && matches!(element.name(), "message" | "presence" | "iq")
+}
+
 /// Serialises an element to the text of one frame.
 pub fn to_frame(element: &Element) -> String {
     String::from(element)
@@ -70,6 +77,14 @@ pub fn parse(frame: &str) -> Result<Frame, FrameError> {
     let element = Element::from_reader_with_prefixes(frame.trim().as_bytes(), prefixes)
         .map_err(|e| FrameError::NotXml(e.to_string()))?;
     classify(element)
+}
+
+impl FrameError {
+    /// A message, presence or iq that could not be used: it still counts
+    /// as received for XEP-0198.
+    pub fn is_stanza(&self) -> bool {
+        matches!(self, Self::Invalid { element, .. } if matches!(element.as_str(), "iq" | "message" | "presence"))
+    }
 }
 
 fn invalid(element: &str, err: impl std::fmt::Display) -> FrameError {
@@ -99,6 +114,20 @@ fn classify(element: Element) -> Result<Frame, FrameError> {
             Ok(nonza) => Frame::Sasl(nonza),
             Err(FromElementError::Mismatch(other)) => Frame::Other(other),
             Err(FromElementError::Invalid(e)) => return Err(invalid("sasl", e)),
+        },
+        // xmpp-parsers 0.23 requires `h` on <failed/>, which XEP-0198 makes optional.
+        (ns::SM, "failed") => Frame::Sm(sm::Nonza::Failed(sm::Failed {
+            h: match element.attr("h").map(str::parse) {
+                Some(Ok(h)) => Some(h),
+                Some(Err(e)) => return Err(invalid("failed", e)),
+                None => None,
+            },
+            error: None,
+        })),
+        (ns::SM, _) => match sm::Nonza::try_from(element) {
+            Ok(nonza) => Frame::Sm(nonza),
+            Err(FromElementError::Mismatch(other)) => Frame::Other(other),
+            Err(FromElementError::Invalid(e)) => return Err(invalid("sm", e)),
         },
         (ns::JABBER_CLIENT, "iq") => Frame::Iq(Box::new(convert(element, "iq")?)),
         (ns::JABBER_CLIENT, "message") => Frame::Message(Box::new(convert(element, "message")?)),
@@ -192,7 +221,45 @@ mod tests {
 
     #[test]
     fn unknown_element_is_other() {
-        let frame = "<r xmlns='urn:xmpp:sm:3'/>";
+        let frame = "<x xmlns='urn:example:unknown'/>";
         assert!(matches!(parse(frame).unwrap(), Frame::Other(_)));
+    }
+
+    #[test]
+    fn stream_management_nonzas_are_parsed() {
+        assert!(matches!(
+            parse("<r xmlns='urn:xmpp:sm:3'/>").unwrap(),
+            Frame::Sm(sm::Nonza::Req(_))
+        ));
+        assert!(matches!(
+            parse("<a xmlns='urn:xmpp:sm:3' h='3'/>").unwrap(),
+            Frame::Sm(sm::Nonza::Ack(sm::A { h: 3 }))
+        ));
+        assert!(matches!(
+            parse(
+                "<failed xmlns='urn:xmpp:sm:3'><item-not-found \
+                xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"
+            )
+            .unwrap(),
+            Frame::Sm(sm::Nonza::Failed(sm::Failed { h: None, .. }))
+        ));
+        assert!(matches!(
+            parse("<failed xmlns='urn:xmpp:sm:3' h='4'/>").unwrap(),
+            Frame::Sm(sm::Nonza::Failed(sm::Failed { h: Some(4), .. }))
+        ));
+        assert!(matches!(
+            parse("<a xmlns='urn:xmpp:sm:3' h='x'/>"),
+            Err(FrameError::Invalid { .. })
+        ));
+    }
+
+    /// Whether a frame that could not be used was a stanza (it still counts
+    /// for XEP-0198).
+    #[test]
+    fn broken_stanza_is_recognised() {
+        let Err(e) = parse("<iq xmlns='jabber:client' type='get'/>") else {
+            panic!()
+        };
+        assert!(e.is_stanza());
     }
 }

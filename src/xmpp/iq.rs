@@ -22,9 +22,17 @@ pub const IQ_TIMEOUT: Millis = 30_000;
 pub enum IqPurpose {
     Bind,
     RosterGet,
-    RosterSet { jid: String },
+    RosterSet {
+        jid: String,
+    },
     DiscoInfo,
     Ping,
+    /// XEP-0280 enable.
+    Carbons,
+    /// A XEP-0313 query, by its `queryid`.
+    Archive {
+        queryid: String,
+    },
 }
 
 /// How a request ended.

@@ -1,11 +1,12 @@
-//! RFC 6121 §5 chat messages, with XEP-0359 ids, XEP-0203 delay and
-//! XEP-0184 receipts.
+//! RFC 6121 §5 chat messages, with XEP-0359 ids, XEP-0203 delay,
+//! XEP-0184 receipts and XEP-0333 markers.
 
-use super::IncomingMessage;
+use super::{IncomingMessage, Marker};
 use crate::chat::Millis;
 use jid::{BareJid, Jid};
 use xmpp_parsers::{
     delay::Delay,
+    displayed_markers::Markable,
     message::{Id, Lang, Message, MessageType},
     ns,
     receipts::{Received, Request},
@@ -13,11 +14,12 @@ use xmpp_parsers::{
 };
 
 /// An outgoing chat message; `id` is both the stanza id and the origin-id,
-/// and a delivery receipt is requested.
+/// and a delivery receipt and XEP-0333 markers are requested.
 pub fn outgoing(to: Jid, body: &str, id: &str) -> Message {
     let mut m = Message::chat(Some(to)).with_body(Lang::new(), body.to_owned());
     m.id = Some(Id(id.to_owned()));
     m.with_payload(Request)
+        .with_payload(Markable)
         .with_payload(OriginId { id: id.to_owned() })
 }
 
@@ -33,6 +35,8 @@ pub enum Incoming {
         from: String,
         id: String,
     },
+    /// A XEP-0333 displayed marker.
+    Displayed(Marker),
     /// Nothing for us (no body, groupchat, headline, …).
     Ignored,
 }
@@ -45,10 +49,21 @@ fn payload<T: TryFrom<minidom::Element>>(m: &Message, name: &str, namespace: &st
         .collect()
 }
 
-/// Classifies a received message.
+/// Classifies a received message (live, or the inner message of a carbon
+/// copy or archive result). A message from our own account is ours
+/// (`from_me`) and belongs to the chat with its addressee.
 pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
     let Some(from) = m.from.as_ref() else {
         return Incoming::Ignored;
+    };
+    let from_me = from.to_bare() == *own;
+    let chat = if from_me {
+        match m.to.as_ref() {
+            Some(to) => to.to_bare().to_string(),
+            None => return Incoming::Ignored,
+        }
+    } else {
+        from.to_bare().to_string()
     };
     let id = m.id.as_ref().map(|i| i.0.clone());
     if m.type_ == MessageType::Error {
@@ -72,10 +87,16 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
             .into_iter()
             .next()
         {
+            if from_me {
+                return Incoming::Ignored; // Our other device confirmed a message.
+            }
             return Incoming::Receipt {
-                from: from.to_bare().to_string(),
+                from: chat,
                 id: r.id,
             };
+        }
+        if let Some(id) = super::markers::displayed_id(m) {
+            return Incoming::Displayed(Marker { chat, id, from_me });
         }
         return Incoming::Ignored;
     };
@@ -99,8 +120,8 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         .any(|p| p.is("markable", ns::DISPLAYED_MARKERS));
     Incoming::Message(IncomingMessage {
         from: from.to_bare().to_string(),
-        chat: from.to_bare().to_string(),
-        from_me: false,
+        chat,
+        from_me,
         markable,
         id,
         origin_id,
@@ -140,7 +161,7 @@ mod tests {
         let m = outgoing(Jid::new("bob@example.org").unwrap(), "hi", "m1");
         let expected: Element = "<message xmlns='jabber:client' type='chat' to='bob@example.org' \
             id='m1'><body>hi</body><request xmlns='urn:xmpp:receipts'/>\
-            <origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>"
+            <markable xmlns='urn:xmpp:chat-markers:0'/><origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>"
             .parse()
             .unwrap();
         assert_eq!(Element::from(m), expected);

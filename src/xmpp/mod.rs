@@ -9,7 +9,8 @@
 //! Public API used by the shell and the UI (keep it stable):
 //! - [`Session`], [`Config`], [`Credentials`], [`ScramKeys`], [`Event`],
 //!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
-//!   [`IncomingMessage`].
+//!   [`IncomingMessage`], [`Resumption`] (opaque), [`ArchivePage`],
+//!   [`ArchiveQuery`], [`Marker`].
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 //!
@@ -27,8 +28,11 @@
 //!   go to non-contacts only when `Config::receipts_for_strangers`
 //!   (`set_receipts_for_strangers` changes it while online).
 //! - `fetch_archive(after)` catches up from our XEP-0313 archive page by
-//!   page (`Event::Archive`); `fetch_older(chat, before, max)` pages back
-//!   in one chat. Results not from our own archive are dropped.
+//!   page (`Event::Archive`; with `None` only the newest page); a second
+//!   call while a catch-up runs is ignored. `fetch_older(chat, before, max)`
+//!   pages back in one chat. Results not from our own archive, or for a
+//!   query we did not make, are dropped (`Event::Malformed`); a failed or
+//!   timed-out query, or the stream ending, gives `Event::ArchiveFailed`.
 //! - `check_alive(now)` pings at once (page became visible, browser online).
 
 #![cfg_attr(
@@ -39,9 +43,12 @@
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod carbons;
 mod disco;
 mod framing;
 mod iq;
+mod mam;
+mod markers;
 mod message;
 mod ping;
 mod presence;
@@ -50,8 +57,10 @@ mod roster;
 mod sasl;
 mod scram;
 mod session;
+mod sm;
 
 pub use session::Session;
+pub use sm::Resumption;
 
 /// Source of random ids and SCRAM nonces, injected so tests are
 /// deterministic. The browser shell implements it with `crypto.getRandomValues`.

@@ -10,6 +10,8 @@ use xmpp_parsers::{iq::Iq, ping::Ping};
 
 pub const IDLE_BEFORE_PING: Millis = 60_000;
 pub const PING_TIMEOUT: Millis = 20_000;
+/// Deadline of a ping the shell asked for (`Session::check_alive`).
+pub const ALIVE_TIMEOUT: Millis = 10_000;
 
 /// Tracks inbound traffic and whether a keepalive ping is in flight.
 #[derive(Debug, Default)]
@@ -34,6 +36,11 @@ impl Keepalive {
     /// The ping was answered (with a result or an error: both prove life).
     pub fn answered(&mut self) {
         self.in_flight = false;
+    }
+
+    /// True (once) when a ping may be sent now because none is in flight.
+    pub fn take_now(&mut self) -> bool {
+        !std::mem::replace(&mut self.in_flight, true)
     }
 
     /// When the next ping is due, unless one is already in flight.
@@ -72,6 +79,16 @@ mod tests {
         k.answered();
         k.received(65_000);
         assert_eq!(k.deadline(), Some(125_000));
+    }
+
+    #[test]
+    fn a_ping_on_demand_waits_for_the_one_in_flight() {
+        let mut k = Keepalive::new(0);
+        assert!(k.take_now());
+        assert!(!k.take_now());
+        assert!(!k.take_due(100_000));
+        k.answered();
+        assert!(k.take_now());
     }
 
     #[test]

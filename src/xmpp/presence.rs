@@ -55,7 +55,7 @@ fn status(p: &Presence) -> Option<String> {
 }
 
 /// Contacts' resources and what was last reported per contact.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Presences {
     resources: HashMap<String, HashMap<String, Entry>>,
     reported: HashMap<String, (Availability, Option<String>)>,

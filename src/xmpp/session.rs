@@ -1,27 +1,26 @@
 //! The client session state machine: stream set-up (RFC 6120 §4–7 over
-//! RFC 7395 framing), then the online session (roster, presence, messages,
-//! IQ bookkeeping and keepalive). No IO: see the module docs in `mod.rs`.
+//! RFC 7395 framing), XEP-0198 stream management and resumption, then the
+//! online session (in [`online`]: roster, presence, messages, carbons,
+//! markers, archive, IQ bookkeeping and keepalive). No IO: see the module
+//! docs in `mod.rs`.
+
+mod online;
 
 use super::framing::{self, Frame};
-use super::iq::{self, IqOutcome, IqPurpose, IqTable, Own, IQ_TIMEOUT};
-use super::message::{self, Incoming};
-use super::ping::{self, Keepalive, PING_TIMEOUT};
-use super::presence::{self, PresenceUpdate, Presences};
+use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};
+use super::mam;
+use super::ping::Keepalive;
+use super::presence::{PresenceUpdate, Presences};
 use super::sasl::{self, SaslClient, SaslStep};
-use super::{disco, roster};
-use super::{Config, Credentials, Event, IdSource, Presence, ScramKeys, SessionError};
+use super::sm::{self, Resumption, StreamManagement};
+use super::{
+    ArchiveQuery, Config, Credentials, Event, IdSource, Presence, ScramKeys, SessionError,
+};
 use crate::chat::{Availability, Millis, Subscription};
-use jid::{BareJid, FullJid, Jid};
+use jid::FullJid;
 use minidom::Element;
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use xmpp_parsers::{
-    bind::{BindQuery, BindResponse},
-    iq::Iq,
-    message::Message,
-    ns,
-    presence::Type as PresenceType,
-    stanza_error::DefinedCondition,
-};
+use xmpp_parsers::{bind::BindQuery, iq::Iq, sm as xsm};
 
 /// Time allowed from `start` until the session is online.
 const HANDSHAKE_TIMEOUT: Millis = 30_000;
@@ -36,11 +35,22 @@ enum State {
     },
     Authenticating(Box<SaslClient>),
     Binding,
+    /// `<resume/>` sent (XEP-0198 §5); waiting for `<resumed/>` or `<failed/>`.
+    Resuming(Box<Resumption>),
     Online {
         jid: FullJid,
     },
     Closing,
     Ended,
+}
+
+/// Session state that outlives a dropped stream when it is resumed.
+#[derive(Clone)]
+pub struct Carried {
+    roster: HashMap<String, (Subscription, bool)>,
+    presences: Presences,
+    presence: Presence,
+    server_features: BTreeSet<String>,
 }
 
 pub struct Session {
@@ -60,6 +70,14 @@ pub struct Session {
     /// Handshake or close deadline.
     deadline: Option<Millis>,
     now: Millis,
+    sm: StreamManagement,
+    /// The post-auth stream features offered XEP-0198.
+    sm_offered: bool,
+    /// A stream to resume once authenticated (`Session::resume`).
+    resume_from: Option<Resumption>,
+    /// What a lost stream left for `take_resumption`.
+    resumption: Option<Resumption>,
+    archive: mam::Queries,
 }
 
 impl Session {
@@ -82,7 +100,22 @@ impl Session {
             derived_keys: None,
             deadline: None,
             now: 0,
+            sm: StreamManagement::default(),
+            sm_offered: false,
+            resume_from: None,
+            resumption: None,
+            archive: mam::Queries::default(),
         }
+    }
+
+    /// A session that, once authenticated, resumes the stream `resumption`
+    /// describes (XEP-0198 §5) if the server still offers stream management
+    /// and the resumption has not expired; otherwise it binds afresh.
+    pub fn resume(config: Config, ids: Box<dyn IdSource>, resumption: Resumption) -> Self {
+        let mut s = Self::new(config, ids);
+        s.presence = resumption.carried.presence.clone();
+        s.resume_from = Some(resumption);
+        s
     }
 
     /// The socket is open: queue the stream `<open/>`.
@@ -106,10 +139,20 @@ impl Session {
         self.now = self.now.max(now);
         self.keepalive.received(now);
         match framing::parse(frame) {
-            Ok(f) => self.handle_parsed(f),
-            Err(e) => self.events.push_back(Event::Malformed {
-                reason: e.to_string(),
-            }),
+            Ok(f) => {
+                if matches!(f, Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_)) {
+                    self.sm.received_stanza();
+                }
+                self.handle_parsed(f)
+            }
+            Err(e) => {
+                if e.is_stanza() {
+                    self.sm.received_stanza();
+                }
+                self.events.push_back(Event::Malformed {
+                    reason: e.to_string(),
+                })
+            }
         }
     }
 
@@ -133,10 +176,7 @@ impl Session {
             }
         }
         if self.is_online() && self.keepalive.take_due(now) {
-            let id = self.ids.next_id();
-            let server = Jid::from(BareJid::from_parts(None, self.config.jid.domain()));
-            let deadline = now.saturating_add(PING_TIMEOUT);
-            self.send_iq(ping::request(&id, server), IqPurpose::Ping, deadline);
+            self.ping(now.saturating_add(super::ping::PING_TIMEOUT));
         }
     }
 
@@ -172,6 +212,14 @@ impl Session {
         }
     }
 
+    /// After `Event::Ended` from a lost connection or a time-out: what
+    /// `Session::resume` needs to resume the stream, if the server allowed
+    /// resumption. `None` after a clean close, a stream error or a failed
+    /// login, and on a second call.
+    pub fn take_resumption(&mut self) -> Option<Resumption> {
+        self.resumption.take()
+    }
+
     pub fn is_online(&self) -> bool {
         matches!(self.state, State::Online { .. })
     }
@@ -190,72 +238,13 @@ impl Session {
         &self.server_features
     }
 
-    /// Send a chat message; `id` is both the stanza id and the XEP-0359 origin-id.
-    pub fn send_message(&mut self, to: &str, body: &str, id: &str) -> Result<(), SessionError> {
-        if !self.is_online() {
-            return Err(SessionError::ConnectionLost);
-        }
-        let to =
-            Jid::new(to).map_err(|e| SessionError::Protocol(format!("invalid address: {e}")))?;
-        self.send(message::outgoing(to, body, id));
-        Ok(())
-    }
-
-    /// Roster set + presence subscribe.
-    pub fn add_contact(&mut self, jid: &str, name: Option<&str>) {
-        let request = format!("add contact {jid}");
-        let Some(bare) = self.online_contact(jid, &request) else {
-            return;
-        };
-        let id = self.ids.next_id();
-        let deadline = self.now.saturating_add(IQ_TIMEOUT);
-        let purpose = IqPurpose::RosterSet {
-            jid: bare.to_string(),
-        };
-        self.send_iq(roster::set(&id, bare.clone(), name), purpose, deadline);
-        self.send(presence::directed(PresenceType::Subscribe, bare));
-    }
-
-    /// Presence subscribed, and subscribe back if we are not subscribed yet.
-    pub fn accept_subscription(&mut self, jid: &str) {
-        let Some(bare) = self.online_contact(jid, &format!("accept {jid}")) else {
-            return;
-        };
-        self.send(presence::directed(PresenceType::Subscribed, bare.clone()));
-        let subscribed = match self.roster.get(bare.as_str()) {
-            Some((sub, pending_out)) => {
-                *pending_out || matches!(sub, Subscription::To | Subscription::Both)
-            }
-            None => false,
-        };
-        if !subscribed {
-            self.send(presence::directed(PresenceType::Subscribe, bare));
-        }
-    }
-
-    /// Presence unsubscribed.
-    pub fn decline_subscription(&mut self, jid: &str) {
-        let Some(bare) = self.online_contact(jid, &format!("decline {jid}")) else {
-            return;
-        };
-        self.send(presence::directed(PresenceType::Unsubscribed, bare));
-    }
-
-    /// Sets our presence; sent now when online, else used as the initial one.
-    pub fn set_presence(&mut self, presence: &Presence) {
-        self.presence = presence.clone();
-        if self.is_online() {
-            self.send(presence::outgoing(presence));
-        }
-    }
-
     /// Unavailable presence and `<close/>`.
     pub fn close(&mut self) {
         match self.state {
             State::Ended | State::Closing => return,
             State::Idle => return self.end(None),
             State::Online { .. } => {
-                self.send(presence::outgoing(&Presence {
+                self.send(super::presence::outgoing(&Presence {
                     availability: Availability::Offline,
                     status: None,
                 }));
@@ -271,12 +260,37 @@ impl Session {
     // ---- internals ----
 
     fn send(&mut self, element: impl Into<Element>) {
-        self.transmit.push_back(framing::to_frame(&element.into()));
+        self.send_tracked(element.into(), None);
+    }
+
+    /// Sends one element; a stanza is kept for XEP-0198 acks, and a chat
+    /// message (`message_id`) is reported as `Event::Sent` once the server
+    /// has it (at once without stream management).
+    fn send_tracked(&mut self, element: Element, message_id: Option<String>) {
+        let frame = framing::to_frame(&element);
+        if framing::is_stanza(&element) && self.sm.is_counting() {
+            self.sm.sent_stanza(frame.clone(), message_id);
+        } else if let Some(id) = message_id {
+            self.events.push_back(Event::Sent { id });
+        }
+        self.transmit.push_back(frame);
     }
 
     fn send_iq(&mut self, iq: Iq, purpose: IqPurpose, deadline: Millis) {
         self.iqs.insert(iq.to(), iq.id(), purpose, deadline);
         self.send(iq);
+    }
+
+    /// Asks for an ack if a chat message waits for one.
+    fn request_ack(&mut self) {
+        if let Some(r) = self.sm.request() {
+            self.send(r);
+        }
+    }
+
+    fn sent(&mut self, message_ids: Vec<String>) {
+        self.events
+            .extend(message_ids.into_iter().map(|id| Event::Sent { id }));
     }
 
     fn fail(&mut self, error: SessionError) {
@@ -288,27 +302,50 @@ impl Session {
         if matches!(self.state, State::Ended) {
             return;
         }
-        self.state = State::Ended;
+        let lost = matches!(
+            error,
+            Some(SessionError::ConnectionLost | SessionError::Timeout)
+        );
+        let state = std::mem::replace(&mut self.state, State::Ended);
+        self.resumption = if lost { self.snapshot(state) } else { None };
+        self.resume_from = None;
+        for query in self.archive.drain() {
+            self.events.push_back(Event::ArchiveFailed {
+                query,
+                reason: "connection lost".into(),
+            });
+        }
         self.iqs.clear();
         self.presences.clear();
         self.deadline = None;
         self.events.push_back(Event::Ended { error });
     }
 
-    fn online_contact(&mut self, jid: &str, request: &str) -> Option<BareJid> {
-        let reason = if !self.is_online() {
-            "not connected".to_owned()
-        } else {
-            match BareJid::new(jid) {
-                Ok(bare) => return Some(bare),
-                Err(e) => format!("invalid address: {e}"),
+    /// What a resumed stream needs, taken when the connection was lost in `state`.
+    fn snapshot(&mut self, state: State) -> Option<Resumption> {
+        match state {
+            State::Resuming(r) => Some(*r),
+            State::Online { jid } => {
+                let (id, inbound, max) = self.sm.resumable()?;
+                Some(Resumption {
+                    id,
+                    max,
+                    inbound,
+                    acked: self.sm.acked(),
+                    unacked: self.sm.unacked().clone(),
+                    jid,
+                    expiry: sm::expiry(self.now, max),
+                    carried: Carried {
+                        roster: self.roster.clone(),
+                        presences: self.presences.clone(),
+                        presence: self.presence.clone(),
+                        server_features: self.server_features.clone(),
+                    },
+                })
             }
-        };
-        self.events.push_back(Event::RequestFailed {
-            request: request.to_owned(),
-            reason,
-        });
-        None
+            // Not resumed yet: the stream we came to resume is still there.
+            _ => self.resume_from.take(),
+        }
     }
 
     fn handle_parsed(&mut self, frame: Frame) {
@@ -328,6 +365,7 @@ impl Session {
             Frame::StreamError(e) => self.end(Some(SessionError::StreamError(e.to_string()))),
             Frame::Features(features) => self.handle_features(&features),
             Frame::Sasl(nonza) => self.handle_sasl(nonza),
+            Frame::Sm(nonza) => self.handle_sm(nonza),
             Frame::Iq(iq) => self.handle_iq(*iq),
             Frame::Message(m) => self.handle_message(&m),
             Frame::Presence(p) => match self.presences.handle(&p, &self.config.jid) {
@@ -378,14 +416,31 @@ impl Session {
             State::Opening {
                 authenticated: true,
             } => {
-                let id = self.ids.next_id();
-                let bind = Iq::from_set(id, BindQuery::new(self.config.resource.clone()));
-                let deadline = self.now.saturating_add(IQ_TIMEOUT);
-                self.send_iq(bind, IqPurpose::Bind, deadline);
-                self.state = State::Binding;
+                self.sm_offered = features.stream_management.is_some();
+                if let Some(r) = self.resume_from.take() {
+                    if self.sm_offered && self.now < r.expiry {
+                        self.send(xsm::Resume {
+                            h: r.inbound,
+                            previd: xsm::StreamId(r.id.clone()),
+                        });
+                        self.state = State::Resuming(Box::new(r));
+                        return;
+                    }
+                    // Expired or no longer offered: the chat layer re-sends
+                    // its pending messages after `Event::Online`.
+                }
+                self.bind();
             }
             _ => {} // Features at any other time are ignored.
         }
+    }
+
+    fn bind(&mut self) {
+        let id = self.ids.next_id();
+        let bind = Iq::from_set(id, BindQuery::new(self.config.resource.clone()));
+        let deadline = self.now.saturating_add(IQ_TIMEOUT);
+        self.send_iq(bind, IqPurpose::Bind, deadline);
+        self.state = State::Binding;
     }
 
     fn handle_sasl(&mut self, nonza: xmpp_parsers::sasl::Nonza) {
@@ -409,163 +464,140 @@ impl Session {
         }
     }
 
-    fn handle_iq(&mut self, iq: Iq) {
-        match iq {
-            Iq::Get {
-                from, id, payload, ..
-            } => {
-                let reply = if payload.is("ping", ns::PING) {
-                    iq::empty_result(from, id)
-                } else if disco::is_info_query(&payload) {
-                    Iq::Result {
-                        from: None,
-                        to: from,
-                        id,
-                        payload: Some(disco::our_info().into()),
-                    }
-                } else {
-                    iq::error_reply(from, id, DefinedCondition::ServiceUnavailable)
-                };
-                self.send(reply);
+    fn handle_sm(&mut self, nonza: xsm::Nonza) {
+        match nonza {
+            xsm::Nonza::Req(_) if self.sm.is_enabled() => {
+                let a = self.sm.answer();
+                self.send(a);
             }
-            Iq::Set {
-                from, id, payload, ..
-            } => {
-                if !payload.is("query", ns::ROSTER) {
-                    return self.send(iq::error_reply(
-                        from,
-                        id,
-                        DefinedCondition::ServiceUnavailable,
-                    ));
+            xsm::Nonza::Ack(a) if self.sm.is_enabled() => {
+                let acked = self.sm.ack(a.h);
+                if acked.too_high {
+                    self.events.push_back(Event::Malformed {
+                        reason: format!(
+                            "the server acknowledged {} stanzas, more than we sent",
+                            a.h
+                        ),
+                    });
                 }
-                if !roster::is_trusted_push(from.as_ref(), &self.config.jid) {
-                    // RFC 6121 §2.1.6: a push from anyone but our account is ignored.
-                    return;
+                self.sent(acked.message_ids);
+                self.request_ack();
+            }
+            xsm::Nonza::Enabled(e) if self.sm.is_counting() && !self.sm.is_enabled() => {
+                self.sm.enabled(e);
+                self.request_ack();
+            }
+            xsm::Nonza::Resumed(r) => self.resumed(r),
+            xsm::Nonza::Failed(f) => {
+                if matches!(self.state, State::Resuming(_)) {
+                    return self.resume_failed(f);
                 }
-                match roster::parse_push(payload) {
-                    Ok(item) => {
-                        self.roster
-                            .insert(item.jid.clone(), (item.subscription, item.pending_out));
-                        self.send(iq::empty_result(from, id));
-                        self.events.push_back(Event::RosterPush { item });
-                    }
-                    Err(e) => {
-                        self.send(iq::error_reply(from, id, DefinedCondition::BadRequest));
-                        self.events.push_back(Event::Malformed {
-                            reason: e.to_string(),
-                        });
-                    }
+                if self.sm.is_counting() && !self.sm.is_enabled() {
+                    // Our <enable/> was refused: what we sent did leave.
+                    let ids = self.sm.refused();
+                    self.sent(ids);
                 }
             }
-            Iq::Result {
-                from, id, payload, ..
-            } => self.reply(from, &id, IqOutcome::Result(payload)),
-            Iq::Error {
-                from, id, error, ..
-            } => self.reply(from, &id, IqOutcome::Error(error)),
+            _ => {} // Requests or acks without SM, client-side nonzas: ignored.
         }
     }
 
-    fn reply(&mut self, from: Option<Jid>, id: &str, outcome: IqOutcome) {
-        let full = match &self.state {
-            State::Online { jid } => Some(jid.clone()),
-            _ => None,
+    /// `<resumed/>`: the server kept our session.
+    fn resumed(&mut self, resumed: xsm::Resumed) {
+        let State::Resuming(r) = std::mem::replace(&mut self.state, State::Binding) else {
+            return; // Not asked for: ignored.
         };
-        let own = Own {
-            bare: &self.config.jid,
-            full: full.as_ref(),
+        let r = *r;
+        let Carried {
+            roster,
+            presences,
+            presence,
+            server_features,
+        } = r.carried;
+        self.roster = roster;
+        self.presences = presences;
+        self.presence = presence;
+        self.server_features = server_features;
+        self.sm = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
+        let (acked, frames) = self.sm.resend_after(resumed.h);
+        self.sent(acked.message_ids);
+        self.transmit.extend(frames);
+        self.request_ack();
+        self.deadline = None;
+        self.keepalive = Keepalive::new(self.now);
+        self.events.push_back(Event::Resumed {
+            jid: r.jid.to_string(),
+        });
+        self.state = State::Online { jid: r.jid };
+    }
+
+    /// `<failed/>` to our `<resume/>`: bind afresh. Stanzas the server
+    /// handled (`h`, when given) are reported as sent; the rest is dropped
+    /// (the chat layer re-sends its pending messages with the same ids).
+    fn resume_failed(&mut self, failed: xsm::Failed) {
+        let State::Resuming(r) = std::mem::replace(&mut self.state, State::Binding) else {
+            return;
         };
-        if let Some(purpose) = self.iqs.take_reply(from.as_ref(), id, &own) {
-            self.handle_reply(purpose, outcome);
+        if let Some(h) = failed.h {
+            let mut old = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
+            let acked = old.ack(h);
+            self.sent(acked.message_ids);
         }
+        self.bind();
     }
 
     fn handle_reply(&mut self, purpose: IqPurpose, outcome: IqOutcome) {
-        let reason = |o: &IqOutcome| match o {
-            IqOutcome::Error(e) => iq::describe_error(e),
-            IqOutcome::Timeout => "no answer in time".to_owned(),
-            IqOutcome::Result(_) => String::new(),
-        };
         match (purpose, outcome) {
-            (IqPurpose::Bind, IqOutcome::Result(Some(p))) => match BindResponse::try_from(p) {
-                Ok(bound) => self.go_online(bound.jid),
-                Err(e) => self.fail(SessionError::Protocol(format!("bad bind result: {e}"))),
-            },
+            (IqPurpose::Bind, IqOutcome::Result(Some(p))) => {
+                match xmpp_parsers::bind::BindResponse::try_from(p) {
+                    Ok(bound) => self.go_online(bound.jid),
+                    Err(e) => self.fail(SessionError::Protocol(format!("bad bind result: {e}"))),
+                }
+            }
             (IqPurpose::Bind, IqOutcome::Timeout) => self.fail(SessionError::Timeout),
             (IqPurpose::Bind, o) => self.fail(SessionError::Protocol(format!(
                 "resource binding failed: {}",
-                reason(&o)
+                online::reason(&o)
             ))),
-            (IqPurpose::RosterGet, IqOutcome::Result(p)) => match roster::parse_result(p) {
-                Ok(items) => {
-                    self.roster = items
-                        .iter()
-                        .map(|i| (i.jid.clone(), (i.subscription, i.pending_out)))
-                        .collect();
-                    self.events.push_back(Event::Roster { items });
-                }
-                Err(e) => self.events.push_back(Event::Malformed {
-                    reason: e.to_string(),
-                }),
-            },
-            (IqPurpose::RosterGet, o) => self.events.push_back(Event::RequestFailed {
-                request: "roster".into(),
-                reason: reason(&o),
-            }),
-            (IqPurpose::RosterSet { .. }, IqOutcome::Result(_)) => {}
-            (IqPurpose::RosterSet { jid }, o) => self.events.push_back(Event::RequestFailed {
-                request: format!("add contact {jid}"),
-                reason: reason(&o),
-            }),
-            (IqPurpose::DiscoInfo, IqOutcome::Result(p)) => match disco::parse_features(p) {
-                Ok(f) => self.server_features = f,
-                Err(reason) => self.events.push_back(Event::Malformed { reason }),
-            },
-            (IqPurpose::DiscoInfo, _) => {}
-            (IqPurpose::Ping, IqOutcome::Timeout) => self.end(Some(SessionError::Timeout)),
-            (IqPurpose::Ping, _) => self.keepalive.answered(),
+            (purpose, outcome) => self.handle_online_reply(purpose, outcome),
         }
     }
 
+    /// Bound: enable stream management first (so the server counts what
+    /// follows), then roster, presence, disco and carbons.
     fn go_online(&mut self, jid: FullJid) {
         self.deadline = None;
         self.keepalive = Keepalive::new(self.now);
+        if self.sm_offered {
+            let enable = self.sm.enable();
+            self.send(enable);
+        }
         self.events.push_back(Event::Online {
             jid: jid.to_string(),
             scram_keys: self.derived_keys.take(),
         });
         self.state = State::Online { jid };
-        let deadline = self.now.saturating_add(IQ_TIMEOUT);
-        let id = self.ids.next_id();
-        self.send_iq(roster::get(&id), IqPurpose::RosterGet, deadline);
-        if self.presence.availability != Availability::Offline {
-            self.send(presence::outgoing(&self.presence.clone()));
-        }
-        let id = self.ids.next_id();
-        let server = Jid::from(BareJid::from_parts(None, self.config.jid.domain()));
-        self.send_iq(disco::request(&id, server), IqPurpose::DiscoInfo, deadline);
+        self.after_bind();
     }
 
-    fn handle_message(&mut self, m: &Message) {
-        match message::incoming(m, &self.config.jid) {
-            Incoming::Message(im) => {
-                if self.is_online() {
-                    let id = self.ids.next_id();
-                    if let Some(receipt) = message::receipt_for(m, &id) {
-                        self.send(receipt);
-                    }
-                }
-                self.events.push_back(Event::Message(im));
-            }
-            Incoming::Failed { id, reason } => {
-                self.events.push_back(Event::MessageFailed { id, reason })
-            }
-            Incoming::Receipt { from, id } => self.events.push_back(Event::Receipt { from, id }),
-            Incoming::Ignored => {}
-        }
+    fn fail_archive(&mut self, query: ArchiveQuery, reason: String) {
+        self.events
+            .push_back(Event::ArchiveFailed { query, reason });
     }
 }
 
+#[cfg(test)]
+#[path = "carbons_tests.rs"]
+mod carbons_tests;
+#[cfg(test)]
+#[path = "session_harness.rs"]
+mod harness;
+#[cfg(test)]
+#[path = "mam_tests.rs"]
+mod mam_tests;
+#[cfg(test)]
+#[path = "sm_tests.rs"]
+mod sm_tests;
 #[cfg(test)]
 #[path = "session_tests.rs"]
 mod tests;

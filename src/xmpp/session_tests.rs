@@ -1,164 +1,10 @@
 //! Transcript tests: frames in, frames and events out, with a fake clock
 //! and a scripted id source.
 
+use super::harness::*;
 use super::*;
 use crate::xmpp::{IncomingMessage, RosterItem};
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
-
-/// Scripted ids first, then "id1", "id2", …
-struct TestIds {
-    scripted: VecDeque<String>,
-    n: u32,
-}
-
-impl IdSource for TestIds {
-    fn next_id(&mut self) -> String {
-        self.scripted.pop_front().unwrap_or_else(|| {
-            self.n += 1;
-            format!("id{}", self.n)
-        })
-    }
-}
-
-const NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
-const OPEN: &str =
-    "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='example.org' id='s1' version='1.0'/>";
-
-struct T {
-    s: Session,
-    now: Millis,
-}
-
-fn b64(s: &str) -> String {
-    B64.encode(s)
-}
-
-fn el(s: &str) -> Element {
-    s.parse()
-        .unwrap_or_else(|e| panic!("bad test XML {s}: {e}"))
-}
-
-fn config(credentials: Credentials, allow_plain: bool) -> Config {
-    Config {
-        jid: BareJid::new("user@example.org").unwrap(),
-        credentials,
-        allow_plain,
-        resource: Some("web".into()),
-        receipts_for_strangers: false,
-    }
-}
-
-impl T {
-    fn new(config: Config) -> Self {
-        let ids = TestIds {
-            scripted: [NONCE.to_owned()].into(),
-            n: 0,
-        };
-        let mut s = Session::new(config, Box::new(ids));
-        s.start(1_000);
-        Self { s, now: 1_000 }
-    }
-
-    fn password() -> Self {
-        Self::new(config(Credentials::Password("pencil".into()), false))
-    }
-
-    fn recv(&mut self, frame: &str) {
-        self.s.handle_frame(frame, self.now);
-    }
-
-    fn advance(&mut self, ms: Millis) {
-        self.now += ms;
-        self.s.handle_timeout(self.now);
-    }
-
-    fn sent(&mut self) -> Vec<Element> {
-        std::iter::from_fn(|| self.s.poll_transmit())
-            .map(|f| el(&f))
-            .collect()
-    }
-
-    fn expect_sent(&mut self, expected: &[&str]) {
-        let expected: Vec<Element> = expected.iter().map(|s| el(s)).collect();
-        assert_eq!(self.sent(), expected);
-    }
-
-    fn events(&mut self) -> Vec<Event> {
-        std::iter::from_fn(|| self.s.poll_event()).collect()
-    }
-
-    fn features(&mut self, mechanisms: &[&str]) {
-        let m: String = mechanisms
-            .iter()
-            .map(|m| format!("<mechanism>{m}</mechanism>"))
-            .collect();
-        self.recv(&format!(
-            "<stream:features xmlns:stream='http://etherx.jabber.org/streams' \
-             xmlns='jabber:client'><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{m}\
-             </mechanisms></stream:features>"
-        ));
-    }
-
-    /// SCRAM-SHA-1 with the RFC 5802 vector, up to (not including) success.
-    fn scram_sha1_until_success(&mut self) {
-        self.recv(OPEN);
-        self.features(&["SCRAM-SHA-1", "PLAIN"]);
-        self.expect_sent(&[
-            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0'/>",
-            &format!(
-                "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>{}</auth>",
-                b64("n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL")
-            ),
-        ]);
-        self.recv(&format!(
-            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
-            b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")
-        ));
-        self.expect_sent(&[&format!(
-            "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</response>",
-            b64("c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=")
-        )]);
-    }
-
-    fn bind(&mut self) {
-        self.recv(OPEN);
-        self.recv(
-            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-             <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>",
-        );
-        self.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id1'>\
-            <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>web</resource></bind></iq>"]);
-        self.recv(
-            "<iq xmlns='jabber:client' type='result' id='id1'><bind \
-             xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@example.org/web</jid></bind></iq>",
-        );
-    }
-
-    fn success(&mut self) {
-        self.recv(&format!(
-            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-            b64("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")
-        ));
-        self.expect_sent(&[
-            "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='example.org' version='1.0'/>",
-        ]);
-    }
-
-    /// Logged in and bound; the initial frames and events are drained.
-    fn online() -> Self {
-        let mut t = Self::password();
-        t.scram_sha1_until_success();
-        t.success();
-        t.bind();
-        t.sent();
-        t.events();
-        t
-    }
-}
-
-fn ended(error: Option<SessionError>) -> Event {
-    Event::Ended { error }
-}
 
 #[test]
 fn login_with_scram_sha1_binds_and_goes_online() {
@@ -173,6 +19,7 @@ fn login_with_scram_sha1_binds_and_goes_online() {
         "<presence xmlns='jabber:client'><priority>0</priority></presence>",
         "<iq xmlns='jabber:client' type='get' id='id3' to='example.org'>\
          <query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+        "<iq xmlns='jabber:client' type='set' id='id4'><enable xmlns='urn:xmpp:carbons:2'/></iq>",
     ]);
     let events = t.events();
     let [Event::Online {
@@ -482,7 +329,7 @@ fn add_contact_sets_the_roster_and_subscribes() {
     let mut t = T::online();
     t.s.add_contact("bob@example.org", Some("Bob"));
     t.expect_sent(&[
-        "<iq xmlns='jabber:client' type='set' id='id4'><query xmlns='jabber:iq:roster'>\
+        "<iq xmlns='jabber:client' type='set' id='id5'><query xmlns='jabber:iq:roster'>\
          <item jid='bob@example.org' name='Bob'/></query></iq>",
         "<presence xmlns='jabber:client' type='subscribe' to='bob@example.org'><priority>0</priority></presence>",
     ]);
@@ -495,7 +342,8 @@ fn outgoing_message_carries_origin_id() {
     t.expect_sent(&[
         "<message xmlns='jabber:client' type='chat' to='bob@example.org' id='m1'>\
         <body>hi</body><request xmlns='urn:xmpp:receipts'/>\
-        <origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>",
+        <markable xmlns='urn:xmpp:chat-markers:0'/><origin-id xmlns='urn:xmpp:sid:0' id='m1'/>\
+        </message>",
     ]);
 }
 
@@ -622,16 +470,17 @@ fn keepalive_ping_is_sent_after_silence_and_an_answer_keeps_the_session() {
     // Answer the initial requests so only the keepalive is pending.
     t.recv("<iq xmlns='jabber:client' type='result' id='id2'/>");
     t.recv("<iq xmlns='jabber:client' type='result' id='id3' from='example.org'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id4'/>");
     t.events();
     assert_eq!(t.s.poll_timeout(), Some(t.now + 60_000));
     t.advance(60_000);
     t.expect_sent(&[
-        "<iq xmlns='jabber:client' type='get' id='id4' to='example.org'>\
+        "<iq xmlns='jabber:client' type='get' id='id5' to='example.org'>\
         <ping xmlns='urn:xmpp:ping'/></iq>",
     ]);
     assert_eq!(t.s.poll_timeout(), Some(t.now + 20_000));
     t.now += 5_000;
-    t.recv("<iq xmlns='jabber:client' type='result' id='id4' from='example.org'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id5' from='example.org'/>");
     t.advance(20_000);
     assert_eq!(t.events(), vec![]);
     assert!(t.s.is_online());
@@ -642,6 +491,7 @@ fn unanswered_ping_detects_a_dead_connection() {
     let mut t = T::online();
     t.recv("<iq xmlns='jabber:client' type='result' id='id2'/>");
     t.recv("<iq xmlns='jabber:client' type='result' id='id3' from='example.org'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id4'/>");
     t.events();
     t.advance(60_000);
     assert_eq!(t.sent().len(), 1);
