@@ -152,22 +152,19 @@ async fn a_message_to_our_own_address_comes_back_through_the_server() {
     })
     .await;
     assert!(client.send_message(&jid, "note to self", "origin-1"));
-    wait_for(
-        &mut rx,
-        "Transmitted",
-        |e| matches!(e, ClientEvent::Transmitted(id) if id == "origin-1"),
-    )
-    .await;
-    let echoed = wait_for(
-        &mut rx,
-        "the message back",
-        |e| matches!(e, ClientEvent::Xmpp(Event::Message(m)) if m.body == "note to self"),
-    )
-    .await;
-    if let ClientEvent::Xmpp(Event::Message(m)) = echoed {
-        assert_eq!(m.origin_id.as_deref(), Some("origin-1"));
-        assert_eq!(m.from, jid);
+    // The server's XEP-0198 ack (Sent) and the message coming back, in
+    // either order.
+    let (mut acked, mut echoed) = (false, None);
+    while !acked || echoed.is_none() {
+        match next(&mut rx, 10_000, "Sent and the message back").await {
+            ClientEvent::Xmpp(Event::Sent { id }) if id == "origin-1" => acked = true,
+            ClientEvent::Xmpp(Event::Message(m)) if m.body == "note to self" => echoed = Some(m),
+            _ => {}
+        }
     }
+    let m = echoed.unwrap();
+    assert_eq!(m.origin_id.as_deref(), Some("origin-1"));
+    assert_eq!(m.from, jid);
     client.stop();
 }
 

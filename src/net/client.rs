@@ -1,11 +1,12 @@
 //! Drives one [`Session`] over a [`Socket`]: pumps frames both ways, arms the
-//! session's timer, and reconnects with exponential back-off and jitter.
+//! session's timer, and reconnects with exponential back-off and jitter,
+//! resuming the XEP-0198 stream when the server still holds it.
 
 use super::ids::BrowserIds;
 use super::now;
 use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
-use crate::xmpp::{Config, Event, Session, SessionError};
+use crate::xmpp::{Config, Event, Resumption, Session, SessionError};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -26,8 +27,6 @@ pub enum ClientEvent {
     Xmpp(Event),
     /// The first connection failed before the socket opened.
     Unreachable,
-    /// An outgoing message left through the socket.
-    Transmitted(String),
 }
 
 type Listener = Rc<dyn Fn(ClientEvent)>;
@@ -38,6 +37,8 @@ struct Inner {
     url: String,
     config: Config,
     session: Option<Session>,
+    /// What the last session left to resume its stream with (XEP-0198).
+    resumption: Option<Resumption>,
     socket: Option<Socket>,
     timer: Option<Timer>,
     retry_timer: Option<Timer>,
@@ -66,6 +67,7 @@ impl Client {
             url: url.to_string(),
             config,
             session: None,
+            resumption: None,
             socket: None,
             timer: None,
             retry_timer: None,
@@ -87,12 +89,51 @@ impl Client {
     }
 
     /// Sends a chat message; false when offline (it stays in the outbox).
+    /// The Sent tick comes with `Event::Sent` once the server has it.
     pub fn send_message(&self, to: &str, body: &str, id: &str) -> bool {
-        let sent = self.with_session(|s| s.send_message(to, body, id).is_ok());
-        if sent {
-            self.emit(ClientEvent::Transmitted(id.to_string()));
+        self.with_session(|s| s.send_message(to, body, id).is_ok())
+    }
+
+    /// XEP-0333 displayed marker for message `id` of `to`.
+    pub fn send_displayed(&self, to: &str, id: &str) -> bool {
+        self.with_session(|s| {
+            s.send_displayed(to, id);
+            true
+        })
+    }
+
+    pub fn set_receipts_for_strangers(&self, allow: bool) {
+        if let Some(session) = self.0.borrow_mut().session.as_mut() {
+            session.set_receipts_for_strangers(allow);
         }
-        sent
+        self.0.borrow_mut().config.receipts_for_strangers = allow;
+        self.pump();
+    }
+
+    /// Catch up from the archive after `after` (the newest page if `None`).
+    pub fn fetch_archive(&self, after: Option<&str>) -> bool {
+        self.with_session(|s| {
+            s.fetch_archive(after);
+            true
+        })
+    }
+
+    /// One older page of `chat` from the archive; false when offline.
+    pub fn fetch_older(&self, chat: &str, before: Option<&str>, max: usize) -> bool {
+        self.with_session(|s| {
+            s.fetch_older(chat, before, max);
+            true
+        })
+    }
+
+    /// The page became visible or the network changed: check a live
+    /// connection with a ping now, or retry a dead one now.
+    pub fn check_alive(&self) {
+        if self.is_online() {
+            self.with_session(|s| s.check_alive(now()));
+        } else {
+            self.reconnect_now();
+        }
     }
 
     pub fn add_contact(&self, jid: &str) {
@@ -124,6 +165,7 @@ impl Client {
         {
             let mut me = self.0.borrow_mut();
             me.stopped = true;
+            me.resumption = None;
             if let Some(session) = me.session.as_mut() {
                 session.close();
             }
@@ -164,7 +206,11 @@ impl Client {
         match ev {
             SocketEvent::Open => {
                 let mut me = self.0.borrow_mut();
-                let mut session = Session::new(me.config.clone(), Box::new(BrowserIds));
+                let config = me.config.clone();
+                let mut session = match me.resumption.take() {
+                    Some(r) => Session::resume(config, Box::new(BrowserIds), r),
+                    None => Session::new(config, Box::new(BrowserIds)),
+                };
                 session.start(now());
                 me.session = Some(session);
             }
@@ -199,7 +245,7 @@ impl Client {
         let events = self.flush();
         for event in events {
             match &event {
-                Event::Online { .. } => {
+                Event::Online { .. } | Event::Resumed { .. } => {
                     {
                         let mut me = self.0.borrow_mut();
                         me.attempts = 0;
@@ -211,6 +257,7 @@ impl Client {
                     let error = error.clone();
                     {
                         let mut me = self.0.borrow_mut();
+                        me.resumption = me.session.as_mut().and_then(Session::take_resumption);
                         me.session = None;
                         me.socket = None;
                         me.timer = None;

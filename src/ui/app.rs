@@ -5,6 +5,7 @@ use super::connection_status::ConnectionStatus;
 use super::conversation::Conversation;
 use super::new_chat::NewChat;
 use super::requests::Requests;
+use super::settings::Settings;
 use super::sign_in::SignIn;
 use super::state::{provide_app, use_app, Phase};
 use crate::chat::reducer::Input;
@@ -32,6 +33,7 @@ fn Main() -> impl IntoView {
                 <header class="bar">
                     <h1>"Confab"</h1>
                     <ConnectionStatus/>
+                    <Settings/>
                     <button class="quiet" on:click=sign_out>"Sign out"</button>
                 </header>
                 <NewChat/>
@@ -49,7 +51,8 @@ fn Main() -> impl IntoView {
     }
 }
 
-/// Unread counting needs to know whether the person can see the chat.
+/// Unread counting and read markers need to know whether the person can
+/// see the chat; network and visibility changes check the connection.
 fn watch_visibility() {
     let ctx = use_app();
     let update = move || {
@@ -59,6 +62,11 @@ fn watch_visibility() {
             .unwrap_or(true);
         if ctx.chat.with_untracked(|s| s.visible) != visible {
             ctx.dispatch(Input::Visible(visible));
+            if visible {
+                // Back from a sleeping laptop or a background tab: the
+                // socket may be dead without having closed.
+                ctx.controller().check_alive();
+            }
         }
     };
     let h1 = window_event_listener(leptos::ev::focus, move |_| update());
@@ -67,10 +75,13 @@ fn watch_visibility() {
     let h4 = window_event_listener(leptos::ev::online, move |_| {
         ctx.controller().reconnect_now()
     });
+    // Going offline does not close a WebSocket: find out with a ping.
+    let h5 = window_event_listener(leptos::ev::offline, move |_| ctx.controller().check_alive());
     on_cleanup(move || {
         h1.remove();
         h2.remove();
         h3.remove();
         h4.remove();
+        h5.remove();
     });
 }

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ConnectionStatus() -> impl IntoView {
     let ctx = use_app();
+    let syncing = Memo::new(move |_| ctx.chat.with(|s| s.syncing));
     let text = move || match ctx.conn.get() {
+        ConnState::Online if syncing.get() => "Updating…".to_string(),
         ConnState::Online => "Online".to_string(),
         ConnState::Connecting => "Connecting…".to_string(),
         ConnState::Offline {

@@ -1,16 +1,18 @@
-//! The open chat: header, message log with day separators, composer.
+//! The open chat: header, message log with day separators and the "New
+//! messages" divider, older history on scrolling up, composer.
 
 use super::composer::Composer;
 use super::message_view::MessageView;
 use super::state::use_app;
 use super::time;
-use crate::chat::reducer::Input;
+use crate::chat::reducer::{Input, OlderState};
 use crate::chat::StoredMessage;
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
 enum Row {
     Day(String),
+    Divider,
     Message(StoredMessage),
 }
 
@@ -18,12 +20,13 @@ impl Row {
     fn key(&self) -> String {
         match self {
             Row::Day(label) => format!("day:{label}"),
+            Row::Divider => "divider".to_owned(),
             Row::Message(m) => format!("{}:{}", m.id, m.status.label()),
         }
     }
 }
 
-fn rows(messages: &[StoredMessage], now: crate::chat::Millis) -> Vec<Row> {
+fn rows(messages: &[StoredMessage], divider: Option<&str>, now: crate::chat::Millis) -> Vec<Row> {
     let mut out = Vec::with_capacity(messages.len() + 4);
     let mut last_day = None;
     for m in messages {
@@ -31,6 +34,9 @@ fn rows(messages: &[StoredMessage], now: crate::chat::Millis) -> Vec<Row> {
         if last_day != Some(day) {
             last_day = Some(day);
             out.push(Row::Day(time::day_label(m.timestamp, now)));
+        }
+        if divider == Some(m.id.as_str()) {
+            out.push(Row::Divider);
         }
         out.push(Row::Message(m.clone()));
     }
@@ -45,14 +51,43 @@ pub fn Conversation() -> impl IntoView {
     let presence = Memo::new(move |_| ctx.chat.with(|s| s.availability(&jid.get())).label());
     let log: NodeRef<leptos::html::Div> = NodeRef::new();
     let messages = Memo::new(move |_| ctx.chat.with(|s| s.messages.clone()));
-    let list = move || messages.with(|m| rows(m, crate::net::now()));
-    // Keep the newest message in view as messages arrive.
+    let divider = Memo::new(move |_| ctx.chat.with(|s| s.divider.clone()));
+    let older = Memo::new(move |_| ctx.chat.with(|s| s.older));
+    let list = move || {
+        let divider = divider.get();
+        messages.with(|m| rows(m, divider.as_deref(), crate::net::now()))
+    };
+    // Where the view was before older messages were put on top: (scroll
+    // height, scroll top), so the same message stays under the reader's eyes.
+    let anchor = StoredValue::new(None::<(i32, i32)>);
+    let newest = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        messages.track();
-        if let Some(el) = log.get() {
+        let last = messages.with(|m| m.last().map(|m| m.id.clone()));
+        let Some(el) = log.get() else { return };
+        if newest.get_value() != last {
+            // A new message (or the first page): show the newest.
+            newest.set_value(last);
+            anchor.set_value(None);
             el.set_scroll_top(el.scroll_height());
+        } else if let Some((height, top)) = anchor.get_value() {
+            el.set_scroll_top(el.scroll_height() - height + top);
+            anchor.set_value(None);
         }
     });
+    let load_older = move || {
+        if older.get_untracked() != OlderState::Idle {
+            return;
+        }
+        if let Some(el) = log.get_untracked() {
+            anchor.set_value(Some((el.scroll_height(), el.scroll_top())));
+        }
+        ctx.dispatch(Input::LoadOlder);
+    };
+    let on_scroll = move |_| {
+        if log.get_untracked().is_some_and(|el| el.scroll_top() < 40) {
+            load_older();
+        }
+    };
     view! {
         <section class="conversation" aria-label=move || format!("Chat with {}", name.get())>
             <header class="bar conv-header">
@@ -63,9 +98,14 @@ pub fn Conversation() -> impl IntoView {
                     <span class=move || format!("presence {}", presence.get())>{presence}</span>
                 </div>
             </header>
-            <div role="log" aria-label="Messages" aria-live="polite" class="log" node_ref=log>
+            <div role="log" aria-label="Messages" aria-live="polite" class="log" node_ref=log on:scroll=on_scroll>
+                <Show when=move || older.get() != OlderState::Exhausted>
+                    <button class="older quiet" aria-busy=move || (older.get() == OlderState::Loading).to_string()
+                        on:click=move |_| load_older()>"Load older messages"</button>
+                </Show>
                 <For each=list key=Row::key children=move |row: Row| match row {
                     Row::Day(label) => view! { <div class="day" role="separator" aria-label=label.clone()><span>{label.clone()}</span></div> }.into_any(),
+                    Row::Divider => view! { <div class="divider" role="separator" aria-label="New messages"><span>"New messages"</span></div> }.into_any(),
                     Row::Message(m) => view! { <MessageView message=m/> }.into_any(),
                 }/>
             </div>

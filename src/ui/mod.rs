@@ -11,6 +11,7 @@ mod message_view;
 mod new_chat;
 mod register;
 mod requests;
+mod settings;
 mod sign_in;
 pub mod state;
 mod time;

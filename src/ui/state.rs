@@ -2,8 +2,11 @@
 //! the connection and the store, feeds the reducer and runs its effects in
 //! order (a store write completes before the next command goes out).
 
-use crate::chat::reducer::{ChatState, Command, Effect, Input};
-use crate::chat::MessageStatus;
+use crate::chat::ingest::Batch;
+use crate::chat::reducer::{
+    ChatState, Command, Effect, Input, Privacy, ARCHIVE_CURSOR, HISTORY_PAGE, READ_RECEIPTS,
+    RECEIPTS_FOR_STRANGERS,
+};
 use crate::net::{self, Client, ClientEvent, ConnState};
 use crate::store::indexed_db::IndexedDbStore;
 use crate::store::Store;
@@ -18,7 +21,6 @@ use std::rc::Rc;
 /// Database holding which account is remembered (no chat data).
 const META_DB: &str = "confab";
 const SESSION_KEY: &str = "session";
-const HISTORY_PAGE: usize = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -68,10 +70,17 @@ pub struct Controller {
     ctx: Cell<Option<AppCtx>>,
     store: RefCell<Option<Rc<IndexedDbStore>>>,
     client: RefCell<Option<Client>>,
-    queue: RefCell<VecDeque<Effect>>,
+    queue: RefCell<VecDeque<Job>>,
     draining: Cell<bool>,
     /// Sign-in in progress: what to remember once it works.
     pending: RefCell<Option<(SavedSession, bool)>>,
+}
+
+/// Work the controller does in order, one item at a time.
+enum Job {
+    Effect(Effect),
+    /// Look the batch's messages up in the store (dedup), then reduce it.
+    Ingest(Batch),
 }
 
 /// Creates the context, provides it, and starts restoring a saved session.
@@ -151,10 +160,26 @@ impl Controller {
             .map_err(|e| e.to_string())?;
         let chats = store.chats().await.unwrap_or_default();
         let contacts = store.contacts().await.unwrap_or_default();
+        let flag = |v: Option<String>, default: bool| v.map_or(default, |v| v == "true");
+        let defaults = Privacy::default();
+        let privacy = Privacy {
+            read_receipts: flag(
+                store.setting(READ_RECEIPTS).await.ok().flatten(),
+                defaults.read_receipts,
+            ),
+            receipts_for_strangers: flag(
+                store.setting(RECEIPTS_FOR_STRANGERS).await.ok().flatten(),
+                defaults.receipts_for_strangers,
+            ),
+        };
         *self.store.borrow_mut() = Some(Rc::new(store));
         let ctx = self.ctx();
         ctx.chat.set(ChatState::new(Some(jid.to_string())));
-        self.dispatch(Input::Restored { chats, contacts });
+        self.dispatch(Input::Restored {
+            chats,
+            contacts,
+            privacy,
+        });
         Ok(())
     }
 
@@ -180,7 +205,10 @@ impl Controller {
             credentials: session.credentials.clone(),
             allow_plain: crate::discovery::is_private_channel(&session.server),
             resource: None,
-            receipts_for_strangers: false,
+            receipts_for_strangers: self
+                .ctx()
+                .chat
+                .with_untracked(|s| s.privacy.receipts_for_strangers),
         };
         *self.pending.borrow_mut() = Some((session.clone(), remember || restored));
         let weak = Rc::downgrade(self);
@@ -213,7 +241,8 @@ impl Controller {
                     ctx.busy.set(false);
                 }
             }
-            ClientEvent::Transmitted(id) => self.dispatch(Input::Transmitted { id }),
+            ClientEvent::Xmpp(Event::Message(m)) => self.enqueue(Job::Ingest(Batch::live(m))),
+            ClientEvent::Xmpp(Event::Archive(page)) => self.enqueue(Job::Ingest(Batch::page(page))),
             ClientEvent::Xmpp(event) => {
                 match &event {
                     Event::Online { scram_keys, .. } => {
@@ -229,6 +258,15 @@ impl Controller {
                         ctx.busy.set(false);
                         ctx.error.set(None);
                         ctx.phase.set(Phase::Main);
+                        let me = self.clone();
+                        spawn_local(async move {
+                            me.clone().flush_outbox().await;
+                            me.catch_up().await;
+                        });
+                    }
+                    Event::Resumed { .. } => {
+                        // The server kept the stream: only what was typed
+                        // while offline is left to send.
                         let me = self.clone();
                         spawn_local(async move { me.flush_outbox().await });
                     }
@@ -277,6 +315,25 @@ impl Controller {
         }
     }
 
+    /// Asks the archive for everything after the newest archive id we have.
+    async fn catch_up(self: Rc<Self>) {
+        let Some(store) = self.store.borrow().clone() else {
+            return;
+        };
+        let after = store.setting(ARCHIVE_CURSOR).await.ok().flatten();
+        let client = self.client.borrow().clone();
+        if let Some(client) = client {
+            client.fetch_archive(after.as_deref());
+        }
+    }
+
+    /// The page became visible or the network came back.
+    pub fn check_alive(&self) {
+        if let Some(client) = self.client.borrow().as_ref() {
+            client.check_alive();
+        }
+    }
+
     pub fn sign_out(self: &Rc<Self>) {
         let ctx = self.ctx();
         if let Some(client) = self.client.borrow_mut().take() {
@@ -312,21 +369,39 @@ impl Controller {
             .chat
             .try_update(|s| s.apply(input, net::now()))
             .unwrap_or_default();
-        if effects.is_empty() {
-            return;
+        for effect in effects {
+            self.enqueue(Job::Effect(effect));
         }
-        self.queue.borrow_mut().extend(effects);
+    }
+
+    fn enqueue(self: &Rc<Self>, job: Job) {
+        self.queue.borrow_mut().push_back(job);
         if !self.draining.replace(true) {
             let me = self.clone();
             spawn_local(async move {
                 loop {
                     let next = me.queue.borrow_mut().pop_front();
-                    let Some(effect) = next else { break };
-                    me.run(effect).await;
+                    match next {
+                        Some(Job::Effect(effect)) => me.run(effect).await,
+                        Some(Job::Ingest(batch)) => me.ingest(batch).await,
+                        None => break,
+                    }
                 }
                 me.draining.set(false);
             });
         }
+    }
+
+    /// Drops what the store already has before the reducer sees it.
+    async fn ingest(self: &Rc<Self>, mut batch: Batch) {
+        let store = self.store.borrow().clone();
+        if let Some(store) = store {
+            match store.existing(&batch.keys()).await {
+                Ok(existing) => batch.existing = existing,
+                Err(e) => web_sys::console::error_1(&format!("store: {e}").into()),
+            }
+        }
+        self.dispatch(Input::Ingest(batch));
     }
 
     async fn run(self: &Rc<Self>, effect: Effect) {
@@ -334,10 +409,37 @@ impl Controller {
         let Some(store) = store else { return };
         let result = match effect {
             Effect::SaveMessage(m) => store.put_message(&m).await,
+            Effect::SaveMessages(m) => store.put_messages(&m).await,
+            Effect::SaveSetting { key, value } => store.put_setting(&key, &value).await,
+            Effect::MarkRead { chat, id } => match store.message(&id).await {
+                Ok(Some(m)) if m.chat == chat => store
+                    .mark_read(
+                        &chat,
+                        &crate::store::Before {
+                            timestamp: m.timestamp,
+                            id: m.id,
+                        },
+                    )
+                    .await
+                    .map(drop),
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Effect::LoadOlder { chat, before } => {
+                match store.messages(&chat, Some(&before), HISTORY_PAGE).await {
+                    Ok(messages) => {
+                        self.dispatch(Input::Older { chat, messages });
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             Effect::SaveChat(c) => store.put_chat(&c).await,
             Effect::SaveContact(c) => store.put_contact(&c).await,
             Effect::RemoveContact(jid) => store.remove_contact(&jid).await,
-            Effect::SetStatus { id, status, error } => set_status(&store, &id, status, error).await,
+            Effect::SetStatus { id, status, error } => {
+                store.set_status(&id, status, error).await.map(drop)
+            }
             Effect::LoadHistory(chat) => match store.messages(&chat, None, HISTORY_PAGE).await {
                 Ok(messages) => {
                     self.dispatch(Input::History { chat, messages });
@@ -345,6 +447,13 @@ impl Controller {
                 }
                 Err(e) => Err(e),
             },
+            Effect::Command(Command::FetchOlder { chat, .. }) if self.client.borrow().is_none() => {
+                self.dispatch(Input::Xmpp(Event::ArchiveFailed {
+                    query: crate::xmpp::ArchiveQuery::Older { chat },
+                    reason: "not connected".into(),
+                }));
+                Ok(())
+            }
             Effect::Command(command) => {
                 let client = self.client.borrow().clone();
                 if let Some(client) = client {
@@ -355,6 +464,20 @@ impl Controller {
                         Command::AddContact { jid } => client.add_contact(&jid),
                         Command::Accept { jid } => client.accept(&jid),
                         Command::Decline { jid } => client.decline(&jid),
+                        Command::SendDisplayed { to, id } => {
+                            client.send_displayed(&to, &id);
+                        }
+                        Command::SetReceiptsForStrangers(allow) => {
+                            client.set_receipts_for_strangers(allow)
+                        }
+                        Command::FetchOlder { chat, before } => {
+                            if !client.fetch_older(&chat, before.as_deref(), HISTORY_PAGE) {
+                                self.dispatch(Input::Xmpp(Event::ArchiveFailed {
+                                    query: crate::xmpp::ArchiveQuery::Older { chat },
+                                    reason: "not connected".into(),
+                                }));
+                            }
+                        }
                     }
                 }
                 Ok(())
@@ -364,22 +487,6 @@ impl Controller {
             web_sys::console::error_1(&format!("store: {e}").into());
         }
     }
-}
-
-async fn set_status(
-    store: &IndexedDbStore,
-    id: &str,
-    status: MessageStatus,
-    error: Option<String>,
-) -> Result<(), crate::store::StoreError> {
-    if let Some(mut m) = store.message(id).await? {
-        if m.status.advances_to(status) {
-            m.status = status;
-            m.error = error;
-            store.put_message(&m).await?;
-        }
-    }
-    Ok(())
 }
 
 async fn remember_session(session: Option<SavedSession>) {
