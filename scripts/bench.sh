@@ -9,27 +9,47 @@
 #              from the click
 #        warm  with "Remember me" ticked in that run, a reload -> chat list visible
 #              (the remembered session, from IndexedDB, no form)
+#   3. delivery (issue 3; scripts/bench/delivery.mjs, same Prosody, median of
+#      --delivery-runs runs, fresh profile and accounts each):
+#        catch-up  5,000 messages archived while the remembered session was away
+#                  (written into the archive, tests/e2e/lib/seed.js), then the
+#                  app opened again: navigation -> chat-list badge "5000 unread",
+#                  -> Connection "Updating…", -> "Online" after the catch-up
+#        outbox    through tests/e2e/lib/proxy.js: network held, 20 messages typed
+#                  (Pending), network released -> Connection "Online", -> none of
+#                  the 20 left Pending
+#      Not yet here: the same scenarios for the shared harness's raw floor
+#      client and Converse.js (see scripts/bench/README.md).
 # Builds dist/ with `trunk build --release` first if it is missing or older than
 # the sources. Later issues extend this script (history, roster size, latency,
 # memory, comparison with the shared harness); keep its output format stable.
 #
-#   bash scripts/bench.sh [--runs N]          (default 5)
+#   bash scripts/bench.sh [--runs N] [--delivery-runs N]   (defaults 5 and 3)
+#   CONFAB_DIST=target/dist-e2e bash scripts/bench.sh   (an existing build, no rebuild)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CONFAB_ROOT"
 RUNS=5
-while [ $# -gt 0 ]; do case "$1" in --runs) RUNS="$2"; shift 2 ;; *) echo "unknown argument $1" >&2; exit 2 ;; esac; done
+DELIVERY_RUNS=3
+while [ $# -gt 0 ]; do case "$1" in
+  --runs) RUNS="$2"; shift 2 ;;
+  --delivery-runs) DELIVERY_RUNS="$2"; shift 2 ;;
+  *) echo "unknown argument $1" >&2; exit 2 ;;
+esac; done
 
 bash scripts/install.sh >/dev/null
 
 DIST="$CONFAB_ROOT/dist"
-if [ ! -f "$DIST/index.html" ] || [ -n "$(find src Cargo.toml Cargo.lock index.html Trunk.toml style -newer "$DIST/index.html" -print -quit 2>/dev/null)" ]; then
+# CONFAB_DIST=<dir>: measure that existing build instead (no rebuild).
+if [ -n "${CONFAB_DIST:-}" ]; then
+  DIST="$(cd "$CONFAB_DIST" && pwd)"
+elif [ ! -f "$DIST/index.html" ] || [ -n "$(find src Cargo.toml Cargo.lock index.html Trunk.toml style -newer "$DIST/index.html" -print -quit 2>/dev/null)" ]; then
   confab_step "bench: trunk build --release"
   cargo fetch -q
   trunk build --release
 fi
 
-confab_step "bench: release bundle size (dist/)"
+confab_step "bench: release bundle size ($(basename "$DIST")/)"
 total_raw=0 total_gz=0
 printf '  %-44s %12s %12s\n' file raw "gzip -9"
 for f in "$DIST"/*.wasm "$DIST"/*.js; do
@@ -55,3 +75,6 @@ for _ in $(seq 100); do grep -q '^serving ' "$RUN_DIR/serve.out" 2>/dev/null && 
 APP="$(sed -n 's/^serving .* at \(http:[^ ]*\)$/\1/p' "$RUN_DIR/serve.out")"
 node scripts/bench/startup.mjs --app "$APP" --server "ws://127.0.0.1:$PROSODY_HTTP_PORT/xmpp-websocket" \
   --jid bench@localhost --password benchpass --runs "$RUNS" --profiles "$RUN_DIR/profiles" || true
+
+confab_step "bench: delivery ($DELIVERY_RUNS runs, fresh profile and accounts each)"
+node scripts/bench/delivery.mjs --app "$APP" --runs "$DELIVERY_RUNS" || true
