@@ -94,6 +94,7 @@ impl ChatState {
             Some(ArchiveQuery::Older { .. })
         );
         let mut saves: Vec<StoredMessage> = vec![];
+        let mut learned: Vec<Effect> = vec![];
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut new_in_open = 0usize;
@@ -113,12 +114,7 @@ impl ChatState {
                     .cloned()
             });
             if let Some(old) = stored {
-                if let Some(merged) = merge(old, m) {
-                    if self.messages.iter().any(|x| x.id == merged.id) {
-                        self.upsert_loaded(merged.clone());
-                    }
-                    saves.push(merged);
-                }
+                learned.extend(self.learn(&old, m));
                 continue;
             }
             let chat = bare(&m.chat).to_string();
@@ -178,6 +174,7 @@ impl ChatState {
             1 => effects.push(Effect::SaveMessage(saves.remove(0))),
             _ => effects.push(Effect::SaveMessages(saves)),
         }
+        effects.extend(learned);
         for chat in &touched {
             if let Some(c) = self.chats.get(chat) {
                 effects.push(Effect::SaveChat(c.clone()));
@@ -223,6 +220,30 @@ impl ChatState {
         }
         if new_in_open > 0 && !older {
             effects.extend(self.mark_displayed());
+        }
+        effects
+    }
+
+    /// What a stored message learns from a copy of it that came again: its
+    /// archive id, and for our own messages that the server has it. Only
+    /// those fields change (the stored copy may be older than the truth:
+    /// a receipt may have moved the tick since it was read).
+    fn learn(&mut self, old: &StoredMessage, m: &IncomingMessage) -> Vec<Effect> {
+        let Some(stanza_id) = m.stanza_id.clone() else {
+            return vec![];
+        };
+        let mut effects = vec![];
+        if old.stanza_id.is_none() {
+            if let Some(x) = self.messages.iter_mut().find(|x| x.id == old.id) {
+                x.stanza_id = Some(stanza_id.clone());
+            }
+            effects.push(Effect::SetArchiveId {
+                id: old.id.clone(),
+                stanza_id,
+            });
+        }
+        if old.from_me && old.status == MessageStatus::Pending {
+            effects.extend(self.set_status(&old.id, MessageStatus::Sent, None));
         }
         effects
     }
@@ -383,21 +404,6 @@ impl ChatState {
         self.older = OlderState::Idle;
         vec![]
     }
-}
-
-/// What a stored message learns from a copy of it that came again: its
-/// archive id, and for our own messages that the server has it.
-fn merge(mut old: StoredMessage, m: &IncomingMessage) -> Option<StoredMessage> {
-    let mut changed = false;
-    if old.stanza_id.is_none() && m.stanza_id.is_some() {
-        old.stanza_id = m.stanza_id.clone();
-        changed = true;
-    }
-    if old.from_me && m.stanza_id.is_some() && old.status == MessageStatus::Pending {
-        old.status = MessageStatus::Sent;
-        changed = true;
-    }
-    changed.then_some(old)
 }
 
 fn cursor(id: String) -> Effect {

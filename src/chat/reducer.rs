@@ -29,6 +29,12 @@ pub enum Effect {
     /// Several messages in one store transaction (a page of history).
     SaveMessages(Vec<StoredMessage>),
     SaveChat(Chat),
+    /// A stored message turned out to have this archive id (it came again
+    /// from the archive); nothing else about it changes.
+    SetArchiveId {
+        id: String,
+        stanza_id: String,
+    },
     SaveContact(Contact),
     /// Move a stored message's status forward (see [`MessageStatus::advances_to`]).
     SetStatus {

@@ -61,6 +61,7 @@ macro_rules! for_each_store_check {
         $m!(set_status_moves_only_forward);
         $m!(set_status_keeps_the_outbox_and_the_other_fields_in_step);
         $m!(set_status_of_an_unknown_message_changes_nothing);
+        $m!(set_stanza_id_fills_a_missing_archive_id_and_keeps_the_status);
     };
 }
 
@@ -861,5 +862,26 @@ pub async fn set_status_of_an_unknown_message_changes_nothing<S: Store>(
     assert!(!store.set_status("m2", MessageStatus::Sent, None).await?);
     assert_eq!(store.message("m2").await?, None);
     assert_eq!(status_of(store, "m1").await?, Some(MessageStatus::Pending));
+    Ok(())
+}
+
+pub async fn set_stanza_id_fills_a_missing_archive_id_and_keeps_the_status<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    store
+        .put_message(&own(ALICE, "m1", 10, MessageStatus::Delivered))
+        .await?;
+    assert!(store.set_stanza_id("m1", "A1").await?);
+    let m = store.message("m1").await?;
+    assert_eq!(m.as_ref().and_then(|m| m.stanza_id.as_deref()), Some("A1"));
+    assert_eq!(m.map(|m| m.status), Some(MessageStatus::Delivered));
+    assert_eq!(
+        store.message_by_stanza_id("A1").await?.map(|m| m.id),
+        Some("m1".to_owned())
+    );
+    // A known archive id is not replaced; an unknown message is no error.
+    assert!(!store.set_stanza_id("m1", "A2").await?);
+    assert!(!store.set_stanza_id("nope", "A3").await?);
+    assert!(store.message_by_stanza_id("A2").await?.is_none());
     Ok(())
 }

@@ -210,6 +210,18 @@ impl Store for MemoryStore {
         }
     }
 
+    async fn set_stanza_id(&self, id: &str, stanza_id: &str) -> Result<bool, StoreError> {
+        let Some(mut message) = self.message(id).await? else {
+            return Ok(false);
+        };
+        if message.stanza_id.is_some() {
+            return Ok(false);
+        }
+        message.stanza_id = Some(stanza_id.to_owned());
+        self.put_message(&message).await?;
+        Ok(true)
+    }
+
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError> {
         self.inner
             .borrow_mut()

@@ -114,6 +114,12 @@ pub trait Store {
         error: Option<String>,
     ) -> Result<bool, StoreError>;
 
+    /// Records the archive id of a stored message that has none yet (our
+    /// own message, seen again in the archive), leaving every other field
+    /// as it is now: a read-modify-write in one transaction, so a status
+    /// change made meanwhile is not lost. Returns whether it changed.
+    async fn set_stanza_id(&self, id: &str, stanza_id: &str) -> Result<bool, StoreError>;
+
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError>;
     /// All chats, most recent activity first.
     async fn chats(&self) -> Result<Vec<Chat>, StoreError>;

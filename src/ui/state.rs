@@ -410,6 +410,9 @@ impl Controller {
         let result = match effect {
             Effect::SaveMessage(m) => store.put_message(&m).await,
             Effect::SaveMessages(m) => store.put_messages(&m).await,
+            Effect::SetArchiveId { id, stanza_id } => {
+                store.set_stanza_id(&id, &stanza_id).await.map(drop)
+            }
             Effect::SaveSetting { key, value } => store.put_setting(&key, &value).await,
             Effect::MarkRead { chat, id } => match store.message(&id).await {
                 Ok(Some(m)) if m.chat == chat => store

@@ -193,3 +193,34 @@ pub(super) async fn set_status(
     tx.commit().await.map_err(backend)?;
     Ok(true)
 }
+
+/// Sets `stanza_id` on a stored message that has none, in one readwrite
+/// transaction (see [`crate::store::Store::set_stanza_id`]).
+pub(super) async fn set_stanza_id(
+    store: &IndexedDbStore,
+    id: &str,
+    stanza_id: &str,
+) -> Result<bool, StoreError> {
+    let tx = store.write(MESSAGES)?;
+    let object_store = tx.object_store(MESSAGES).map_err(backend)?;
+    let request = object_store
+        .as_sys()
+        .get(&JsValue::from_str(id))
+        .map_err(js_backend)?;
+    let value = RequestEvents::new(request)
+        .next()
+        .await
+        .map_err(js_backend)?;
+    if value.is_undefined() {
+        return Ok(false);
+    }
+    let field = JsValue::from_str("stanza_id");
+    let current = js_sys::Reflect::get(&value, &field).map_err(js_backend)?;
+    if !current.is_undefined() && !current.is_null() {
+        return Ok(false);
+    }
+    js_sys::Reflect::set(&value, &field, &JsValue::from_str(stanza_id)).map_err(js_backend)?;
+    object_store.as_sys().put(&value).map_err(js_backend)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
+}

@@ -345,6 +345,10 @@ impl Store for IndexedDbStore {
         batch::set_status(self, id, status, error).await
     }
 
+    async fn set_stanza_id(&self, id: &str, stanza_id: &str) -> Result<bool, StoreError> {
+        batch::set_stanza_id(self, id, stanza_id).await
+    }
+
     async fn put_chat(&self, chat: &Chat) -> Result<(), StoreError> {
         self.put_record(CHATS, chat).await
     }
