@@ -10,7 +10,7 @@ use super::model::*;
 use super::reducer::{bare, ChatState, Command, Effect, OlderState, ARCHIVE_CURSOR, HISTORY_PAGE};
 use crate::store::{Before, MessageKey};
 use crate::xmpp::{ArchivePage, ArchiveQuery, IncomingMessage, Marker};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Messages that arrived together, with what the store holds for each.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +99,7 @@ impl ChatState {
         let mut seen: HashSet<String> = HashSet::new();
         let mut new_in_open = 0usize;
         let mut newest_stanza_id: Option<String> = None;
+        let stamps = self.stamps(&batch.messages, older, now);
         for (i, m) in batch.messages.iter().enumerate() {
             let k = key(m);
             if m.stanza_id.is_some() {
@@ -118,7 +119,7 @@ impl ChatState {
                 continue;
             }
             let chat = bare(&m.chat).to_string();
-            let timestamp = m.delay.unwrap_or(now);
+            let timestamp = stamps[i];
             let message = StoredMessage {
                 id: k.id.clone(),
                 chat: chat.clone(),
@@ -222,6 +223,54 @@ impl ChatState {
             effects.extend(self.mark_displayed());
         }
         effects
+    }
+
+    /// The time each message is sorted by. Servers stamp delayed and
+    /// archived messages to the second, so a burst would sort by its random
+    /// ids; instead, messages in one second keep the order they arrive in,
+    /// one millisecond apart: after the newest we have (catch-up, offline
+    /// delivery), or before the oldest loaded one (older pages, which arrive
+    /// oldest first, are numbered from their newest end).
+    fn stamps(&self, messages: &[IncomingMessage], older: bool, now: Millis) -> Vec<Millis> {
+        let whole_second = |d: Millis| d.is_multiple_of(1000);
+        let mut out = vec![0; messages.len()];
+        let mut bound: HashMap<String, Millis> = HashMap::new();
+        if older {
+            for (i, m) in messages.iter().enumerate().rev() {
+                let chat = bare(&m.chat);
+                let Some(d) = m.delay else {
+                    out[i] = now;
+                    continue;
+                };
+                let first = self
+                    .messages
+                    .first()
+                    .filter(|_| self.open.as_deref() == Some(chat))
+                    .map(|f| f.timestamp);
+                let b = bound.get(chat).copied().or(first);
+                out[i] = match b {
+                    Some(b) if whole_second(d) && b <= d + 999 && d < b + 1000 => b - 1,
+                    _ => d,
+                };
+                bound.insert(chat.to_owned(), out[i]);
+            }
+        } else {
+            for (i, m) in messages.iter().enumerate() {
+                let chat = bare(&m.chat);
+                let Some(d) = m.delay else {
+                    out[i] = now;
+                    continue;
+                };
+                let last = self.chats.get(chat).map(|c| c.last_activity);
+                let b = bound.get(chat).copied().or(last);
+                out[i] = match b {
+                    Some(b) if whole_second(d) && b >= d && b < d + 999 => b + 1,
+                    _ => d,
+                };
+                bound.insert(chat.to_owned(), out[i].max(b.unwrap_or(0)));
+            }
+        }
+        out
     }
 
     /// What a stored message learns from a copy of it that came again: its

@@ -13,7 +13,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Messages per page when loading history from the store.
 pub const HISTORY_PAGE: usize = 50;
-/// Setting key of the newest archive id we have (the MAM catch-up cursor).
+/// Setting key of the newest archive id we have (the MAM catch-up cursor);
+/// the empty string means "from the oldest message" (the archive was empty).
 pub const ARCHIVE_CURSOR: &str = "mam_last";
 /// Setting keys of the privacy choices.
 pub const READ_RECEIPTS: &str = "read_receipts";
@@ -433,7 +434,11 @@ impl ChatState {
                 self.syncing = true;
                 vec![]
             }
-            Event::Resumed { .. } => vec![],
+            Event::Resumed { .. } => {
+                // The shell catches up after a resume too.
+                self.syncing = true;
+                vec![]
+            }
             Event::Ended { .. } => {
                 self.syncing = false;
                 if self.older == OlderState::Loading {

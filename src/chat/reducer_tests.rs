@@ -665,3 +665,45 @@ fn older_history_comes_from_the_store_first_then_the_archive() {
     s.apply(page(older, vec![], true), 10);
     assert_eq!(s.older, OlderState::Exhausted);
 }
+
+#[test]
+fn messages_stamped_in_the_same_second_keep_their_arrival_order() {
+    let mut s = signed_in();
+    open(&mut s, "bob@x");
+    // Ids sort the other way round from the arrival order.
+    let at = 5_000;
+    for (body, id) in [("1", "z"), ("2", "y"), ("3", "x")] {
+        let m = IncomingMessage {
+            delay: Some(at),
+            ..msg("bob@x", body, id, false)
+        };
+        s.apply(Input::Xmpp(Event::Message(m)), 9_000);
+    }
+    let bodies: Vec<_> = s.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["1", "2", "3"]);
+    assert_eq!(s.messages[2].timestamp, at + 2);
+    // An older page in the same second goes before them, in its own order.
+    s.apply(Input::LoadOlder, 9_001);
+    s.apply(
+        page(
+            ArchiveQuery::Older {
+                chat: "bob@x".into(),
+            },
+            vec![
+                archived("bob@x", "-2", "w", "A1", at),
+                archived("bob@x", "-1", "v", "A2", at),
+            ],
+            true,
+        ),
+        9_002,
+    );
+    let bodies: Vec<_> = s.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["-2", "-1", "1", "2", "3"]);
+    // A stamp with milliseconds is kept as it is.
+    let exact = IncomingMessage {
+        delay: Some(at + 500),
+        ..msg("bob@x", "4", "u", false)
+    };
+    s.apply(Input::Xmpp(Event::Message(exact)), 9_003);
+    assert_eq!(s.messages.last().map(|m| m.timestamp), Some(at + 500));
+}

@@ -118,6 +118,14 @@ impl Client {
         })
     }
 
+    /// Catch up over the whole archive, oldest first.
+    pub fn fetch_archive_from_start(&self) -> bool {
+        self.with_session(|s| {
+            s.fetch_archive_from_start();
+            true
+        })
+    }
+
     /// One older page of `chat` from the archive; false when offline.
     pub fn fetch_older(&self, chat: &str, before: Option<&str>, max: usize) -> bool {
         self.with_session(|s| {

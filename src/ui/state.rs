@@ -265,10 +265,15 @@ impl Controller {
                         });
                     }
                     Event::Resumed { .. } => {
-                        // The server kept the stream: only what was typed
-                        // while offline is left to send.
+                        // The server kept the stream and delivers what it
+                        // queued; what was typed offline is left to send. The
+                        // catch-up is one short query when nothing was missed,
+                        // and covers a server that lost its queue.
                         let me = self.clone();
-                        spawn_local(async move { me.flush_outbox().await });
+                        spawn_local(async move {
+                            me.clone().flush_outbox().await;
+                            me.catch_up().await;
+                        });
                     }
                     Event::Ended { error: Some(error) } => self.on_ended(error, restored),
                     _ => {}
@@ -320,10 +325,23 @@ impl Controller {
         let Some(store) = self.store.borrow().clone() else {
             return;
         };
-        let after = store.setting(ARCHIVE_CURSOR).await.ok().flatten();
+        let Ok(cursor) = store.setting(ARCHIVE_CURSOR).await else {
+            return;
+        };
+        if cursor.is_none() {
+            // First look at the archive from this device: the newest page
+            // only (older pages load on scrolling). If the archive is empty
+            // the page moves no cursor, and "" makes the next catch-up
+            // start from the oldest message instead of the newest page.
+            let _ = store.put_setting(ARCHIVE_CURSOR, "").await;
+        }
         let client = self.client.borrow().clone();
         if let Some(client) = client {
-            client.fetch_archive(after.as_deref());
+            match cursor.as_deref() {
+                None => client.fetch_archive(None),
+                Some("") => client.fetch_archive_from_start(),
+                Some(after) => client.fetch_archive(Some(after)),
+            };
         }
     }
 
@@ -401,7 +419,18 @@ impl Controller {
                 Err(e) => web_sys::console::error_1(&format!("store: {e}").into()),
             }
         }
-        self.dispatch(Input::Ingest(batch));
+        // The batch's writes run now, before the next queued batch is looked
+        // up: otherwise the same message arriving twice in a row (offline
+        // delivery, then the archive) would be looked up before the first
+        // copy is stored, and shown twice.
+        let ctx = self.ctx();
+        let effects = ctx
+            .chat
+            .try_update(|s| s.apply(Input::Ingest(batch), net::now()))
+            .unwrap_or_default();
+        for effect in effects {
+            self.run(effect).await;
+        }
     }
 
     async fn run(self: &Rc<Self>, effect: Effect) {

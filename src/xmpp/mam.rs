@@ -24,6 +24,9 @@ pub const PAGE_SIZE: usize = 100;
 /// Which way a query pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Paging {
+    /// From the oldest archived message forward (RSM with only `<max/>`),
+    /// page after page until complete.
+    Start,
     /// RSM `<after>id</after>`: forward, page after page until complete.
     After(String),
     /// RSM `<before>id</before>` (empty `<before/>` for the newest page).
@@ -40,6 +43,7 @@ pub fn query(id: &str, queryid: &str, with: Option<&str>, paging: &Paging, max: 
         )
     });
     let (after, before) = match paging {
+        Paging::Start => (None, None),
         Paging::After(a) => (Some(a.clone()), None),
         Paging::Before(b) => (None, Some(b.clone().unwrap_or_default())),
     };
@@ -177,7 +181,7 @@ pub struct Queries {
 impl Queries {
     pub fn start(&mut self, queryid: &str, query: ArchiveQuery, paging: &Paging) {
         let kind = match (&query, paging) {
-            (ArchiveQuery::CatchUp, Paging::After(_)) => Kind::Forward,
+            (ArchiveQuery::CatchUp, Paging::After(_) | Paging::Start) => Kind::Forward,
             (ArchiveQuery::CatchUp, Paging::Before(_)) => Kind::Newest,
             (ArchiveQuery::Older { .. }, _) => Kind::Single,
         };

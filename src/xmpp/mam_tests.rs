@@ -188,6 +188,29 @@ fn catch_up_without_a_start_fetches_only_the_newest_page() {
 }
 
 #[test]
+fn catch_up_from_the_start_pages_forward_from_the_oldest_message() {
+    let mut t = T::online();
+    t.s.fetch_archive_from_start();
+    t.expect_sent(&[&query("id5", "id6", "", "<max>100</max>")]);
+    t.recv(&result(None, "id6", "a1", &from_bob("b1", "one")));
+    t.recv(&fin("id5", "a1", "a1", false));
+    assert_eq!(
+        t.events(),
+        vec![Event::Archive(ArchivePage {
+            complete: false,
+            ..page(
+                ArchiveQuery::CatchUp,
+                vec![archived("b1", "one", false, 1)],
+                "a1",
+                "a1"
+            )
+        })]
+    );
+    // The next page goes on after the last id, like any catch-up.
+    t.expect_sent(&[&query("id7", "id8", "", "<max>100</max><after>a1</after>")]);
+}
+
+#[test]
 fn fetch_older_asks_for_one_page_of_one_chat() {
     let mut t = T::online();
     let form = "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>\

@@ -83,6 +83,19 @@ impl Session {
         self.query_archive(ArchiveQuery::CatchUp, paging, mam::PAGE_SIZE);
     }
 
+    /// Catch up over the whole archive, oldest first (`Event::Archive` with
+    /// `ArchiveQuery::CatchUp`, page after page): for an account whose
+    /// archive was empty when this device first looked, so it has no id yet.
+    pub fn fetch_archive_from_start(&mut self) {
+        if !self.is_online() {
+            return self.fail_archive(ArchiveQuery::CatchUp, "not connected".into());
+        }
+        if self.archive.catch_up_running() {
+            return;
+        }
+        self.query_archive(ArchiveQuery::CatchUp, Paging::Start, mam::PAGE_SIZE);
+    }
+
     /// One page of `chat` (a bare JID) before archive id `before` (the
     /// newest page when `None`): `Event::Archive` with `ArchiveQuery::Older`.
     pub fn fetch_older(&mut self, chat: &str, before: Option<&str>, max: usize) {
