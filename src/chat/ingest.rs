@@ -87,6 +87,10 @@ pub fn marker_id(m: &StoredMessage) -> &str {
     m.id.strip_prefix(&format!("{}/", m.chat)).unwrap_or(&m.id)
 }
 
+/// How far (ms) arrival-order stamps may run ahead of (or behind) the
+/// server's whole-second stamp before the stamp wins again.
+const DRIFT: Millis = 60_000;
+
 impl ChatState {
     pub(super) fn ingest(&mut self, batch: Batch, now: Millis) -> Vec<Effect> {
         let older = matches!(
@@ -227,10 +231,12 @@ impl ChatState {
 
     /// The time each message is sorted by. Servers stamp delayed and
     /// archived messages to the second, so a burst would sort by its random
-    /// ids; instead, messages in one second keep the order they arrive in,
-    /// one millisecond apart: after the newest we have (catch-up, offline
-    /// delivery), or before the oldest loaded one (older pages, which arrive
-    /// oldest first, are numbered from their newest end).
+    /// ids; instead, such messages keep the order they arrive in (the
+    /// archive's order), one millisecond apart: after the newest we have
+    /// (catch-up, offline delivery), or before the oldest loaded one (older
+    /// pages, which arrive oldest first, are numbered from their newest
+    /// end). A burst of more than 1,000 in a second spills into the next
+    /// one, up to [`DRIFT`].
     fn stamps(&self, messages: &[IncomingMessage], older: bool, now: Millis) -> Vec<Millis> {
         let whole_second = |d: Millis| d.is_multiple_of(1000);
         let mut out = vec![0; messages.len()];
@@ -249,7 +255,7 @@ impl ChatState {
                     .map(|f| f.timestamp);
                 let b = bound.get(chat).copied().or(first);
                 out[i] = match b {
-                    Some(b) if whole_second(d) && b <= d + 999 && d < b + 1000 => b - 1,
+                    Some(b) if whole_second(d) && b <= d + 999 && d < b + DRIFT => b - 1,
                     _ => d,
                 };
                 bound.insert(chat.to_owned(), out[i]);
@@ -264,7 +270,7 @@ impl ChatState {
                 let last = self.chats.get(chat).map(|c| c.last_activity);
                 let b = bound.get(chat).copied().or(last);
                 out[i] = match b {
-                    Some(b) if whole_second(d) && b >= d && b < d + 999 => b + 1,
+                    Some(b) if whole_second(d) && b >= d && b < d + DRIFT => b + 1,
                     _ => d,
                 };
                 bound.insert(chat.to_owned(), out[i].max(b.unwrap_or(0)));

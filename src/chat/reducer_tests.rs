@@ -707,3 +707,27 @@ fn messages_stamped_in_the_same_second_keep_their_arrival_order() {
     s.apply(Input::Xmpp(Event::Message(exact)), 9_003);
     assert_eq!(s.messages.last().map(|m| m.timestamp), Some(at + 500));
 }
+
+#[test]
+fn a_burst_of_more_than_a_thousand_in_one_second_keeps_its_order() {
+    let mut s = signed_in();
+    let messages: Vec<_> = (0..2500u64)
+        .map(|i| {
+            archived(
+                "bob@x",
+                &i.to_string(),
+                &format!("o{i}"),
+                &format!("A{i}"),
+                7_000,
+            )
+        })
+        .collect();
+    let fx = s.apply(page(ArchiveQuery::CatchUp, messages, true), 9_000);
+    let Some(Effect::SaveMessages(saved)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert!(saved.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+    // The newest message sorts last.
+    assert_eq!(s.chats["bob@x"].last_activity, 7_000 + 2_499);
+    assert_eq!(s.chats["bob@x"].last_preview, "2499");
+}
