@@ -182,12 +182,3 @@ export async function waitNotOnline(page, { timeout = 60_000 } = {}) {
   return text;
 }
 
-/**
- * Skip reason for a draft test that lives in tests/e2e/pending/ (node --test
- * also finds files in sub-folders): skipped there unless
- * CONFAB_E2E_PENDING=1; never skipped once the file is moved to tests/e2e/.
- */
-export function pendingSkip(url) {
-  if (!/\/pending\/[^/]+$/.test(new URL(url).pathname)) return false;
-  return process.env.CONFAB_E2E_PENDING === '1' ? false : 'pending: feature of issue 3 not merged yet (CONFAB_E2E_PENDING=1 runs it)';
-}
