@@ -20,6 +20,9 @@
 #                  the 20 left Pending
 #      Not yet here: the same scenarios for the shared harness's raw floor
 #      client and Converse.js (see scripts/bench/README.md).
+#   4. throughput, natively (examples/throughput.rs, release build): messages
+#      per second through the chat reducer + MemoryStore, and the store's batch
+#      writes, paging and dedup lookups
 # Builds dist/ with `trunk build --release` first if it is missing or older than
 # the sources. Later issues extend this script (history, roster size, latency,
 # memory, comparison with the shared harness); keep its output format stable.
@@ -78,3 +81,6 @@ node scripts/bench/startup.mjs --app "$APP" --server "ws://127.0.0.1:$PROSODY_HT
 
 confab_step "bench: delivery ($DELIVERY_RUNS runs, fresh profile and accounts each)"
 node scripts/bench/delivery.mjs --app "$APP" --runs "$DELIVERY_RUNS" || true
+
+confab_step "bench: reducer + store throughput (native, cargo run --release --example throughput)"
+cargo run -q --release --example throughput || true

@@ -58,9 +58,10 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
     };
     let from_me = from.to_bare() == *own;
     let chat = if from_me {
+        // Without `to` it was delivered to us: a note to ourselves.
         match m.to.as_ref() {
             Some(to) => to.to_bare().to_string(),
-            None => return Incoming::Ignored,
+            None => own.to_string(),
         }
     } else {
         from.to_bare().to_string()
@@ -200,6 +201,21 @@ mod tests {
             panic!()
         };
         assert_eq!(im.stanza_id, None);
+    }
+
+    #[test]
+    fn a_note_to_ourselves_without_to_is_our_own_message_in_our_own_chat() {
+        // Prosody delivers a message to our bare JID without `to`.
+        let m = msg(
+            "<message xmlns='jabber:client' type='chat' from='me@example.org/web' \
+            id='o1'><body>note</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>",
+        );
+        let Incoming::Message(im) = incoming(&m, &own()) else {
+            panic!()
+        };
+        assert!(im.from_me);
+        assert_eq!(im.chat, "me@example.org");
+        assert_eq!(im.origin_id.as_deref(), Some("o1"));
     }
 
     #[test]

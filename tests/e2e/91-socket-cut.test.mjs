@@ -82,6 +82,8 @@ test('a silently dead connection (blackhole) is found by ping; queued messages a
     const run = messageRun(uniqueName('dead'), 10);
     await typeMessages(page, run.bodies.slice(0, 5));
     await waitReceivedAll(pb, alice.jid, { ...run, n: 5 }, { settle: 0 });
+    // Their receipts are back too, before the network dies.
+    await waitTicks(page, { ...run, n: 5 });
 
     // The network dies without TCP noticing: only the app's keepalive finds out.
     proxy.blackhole();

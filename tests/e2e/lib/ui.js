@@ -9,7 +9,12 @@
 //   requests     buttons "Accept" / "Decline"
 //   chat         log "Messages", one article per message; own messages carry an
 //                img named Pending | Sent | Delivered | Read | Failed
+//                a separator "New messages" before the first unread message;
+//                button "Load older messages" while older history may exist
 //   composer     textbox "Message" (Enter sends), button "Send"; button "Sign out"
+//   settings     button "Settings" -> dialog "Settings": checkboxes "Send read
+//                receipts", "Send receipts to people not in my contacts"; "Close"
+//   connection   also "Updating…" while the archive catch-up runs
 import { env } from './env.js';
 import { appUrl } from './browser.js';
 import { eventually, expectText, expectVisible } from './wait.js';
@@ -41,6 +46,7 @@ export const ui = {
   composer: (p) => p.getByRole('textbox', { name: 'Message', exact: true }),
   sendButton: (p) => p.getByRole('button', { name: 'Send', exact: true }),
   signOut: (p) => p.getByRole('button', { name: 'Sign out', exact: true }),
+  settingsButton: (p) => p.getByRole('button', { name: 'Settings', exact: true }),
 };
 
 export const RECEIPT_STATES = ['Pending', 'Sent', 'Delivered', 'Read', 'Failed'];
