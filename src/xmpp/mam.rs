@@ -19,7 +19,7 @@ use xmpp_parsers::{
 };
 
 /// Messages per catch-up page.
-pub const PAGE_SIZE: usize = 100;
+pub const PAGE_SIZE: usize = 250;
 
 /// Which way a query pages.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -94,7 +94,7 @@ fn page(
 fn catch_up_pages_forward_with_rsm_after_until_complete() {
     let mut t = T::online();
     t.s.fetch_archive(Some("a0"));
-    t.expect_sent(&[&query("id5", "id6", "", "<max>100</max><after>a0</after>")]);
+    t.expect_sent(&[&query("id5", "id6", "", "<max>250</max><after>a0</after>")]);
     t.recv(&result(None, "id6", "a1", &from_bob("b1", "one")));
     t.recv(&result(
         Some("user@example.org"),
@@ -118,7 +118,7 @@ fn catch_up_pages_forward_with_rsm_after_until_complete() {
         ))]
     );
     // Page 2: a marker and a chat state (skipped).
-    t.expect_sent(&[&query("id7", "id8", "", "<max>100</max><after>a2</after>")]);
+    t.expect_sent(&[&query("id7", "id8", "", "<max>250</max><after>a2</after>")]);
     t.recv(&result(
         None,
         "id8",
@@ -147,7 +147,7 @@ fn catch_up_pages_forward_with_rsm_after_until_complete() {
         })]
     );
     // Page 3: the last one.
-    t.expect_sent(&[&query("id9", "id10", "", "<max>100</max><after>a4</after>")]);
+    t.expect_sent(&[&query("id9", "id10", "", "<max>250</max><after>a4</after>")]);
     t.recv(&result(None, "id10", "a5", &from_bob("b5", "five")));
     t.recv(&fin("id9", "a5", "a5", true));
     assert_eq!(
@@ -169,7 +169,7 @@ fn catch_up_pages_forward_with_rsm_after_until_complete() {
 fn catch_up_without_a_start_fetches_only_the_newest_page() {
     let mut t = T::online();
     t.s.fetch_archive(None);
-    t.expect_sent(&[&query("id5", "id6", "", "<max>100</max><before/>")]);
+    t.expect_sent(&[&query("id5", "id6", "", "<max>250</max><before/>")]);
     t.recv(&result(None, "id6", "a8", &from_bob("b8", "eight")));
     t.recv(&fin("id5", "a8", "a8", false));
     assert_eq!(
@@ -191,7 +191,7 @@ fn catch_up_without_a_start_fetches_only_the_newest_page() {
 fn catch_up_from_the_start_pages_forward_from_the_oldest_message() {
     let mut t = T::online();
     t.s.fetch_archive_from_start();
-    t.expect_sent(&[&query("id5", "id6", "", "<max>100</max>")]);
+    t.expect_sent(&[&query("id5", "id6", "", "<max>250</max>")]);
     t.recv(&result(None, "id6", "a1", &from_bob("b1", "one")));
     t.recv(&fin("id5", "a1", "a1", false));
     assert_eq!(
@@ -207,7 +207,7 @@ fn catch_up_from_the_start_pages_forward_from_the_oldest_message() {
         })]
     );
     // The next page goes on after the last id, like any catch-up.
-    t.expect_sent(&[&query("id7", "id8", "", "<max>100</max><after>a1</after>")]);
+    t.expect_sent(&[&query("id7", "id8", "", "<max>250</max><after>a1</after>")]);
 }
 
 #[test]
