@@ -163,13 +163,14 @@ pub(super) async fn mark_read(
     Ok(changed)
 }
 
-pub(super) async fn set_status(
+/// Reads the message record `id` and, if `change` edits it in place and
+/// says so, writes it back: one readwrite transaction, so nothing written
+/// meanwhile is lost. Returns whether it changed.
+async fn update_message(
     store: &IndexedDbStore,
     id: &str,
-    status: MessageStatus,
-    error: Option<String>,
+    change: impl FnOnce(&JsValue) -> Result<bool, StoreError>,
 ) -> Result<bool, StoreError> {
-    let status_value = serialise(status)?;
     let tx = store.write(MESSAGES)?;
     let object_store = tx.object_store(MESSAGES).map_err(backend)?;
     let request = object_store
@@ -180,18 +181,31 @@ pub(super) async fn set_status(
         .next()
         .await
         .map_err(js_backend)?;
-    if value.is_undefined() {
+    if value.is_undefined() || !change(&value)? {
         return Ok(false);
     }
-    let fields = record::status_fields(&value)?;
-    if !fields.status.advances_to(status) {
-        return Ok(false);
-    }
-    let in_outbox = fields.from_me && status == MessageStatus::Pending;
-    record::set_status_fields(&value, &status_value, in_outbox, Some(error.as_deref()))?;
     object_store.as_sys().put(&value).map_err(js_backend)?;
     tx.commit().await.map_err(backend)?;
     Ok(true)
+}
+
+pub(super) async fn set_status(
+    store: &IndexedDbStore,
+    id: &str,
+    status: MessageStatus,
+    error: Option<String>,
+) -> Result<bool, StoreError> {
+    let status_value = serialise(status)?;
+    update_message(store, id, |value| {
+        let fields = record::status_fields(value)?;
+        if !fields.status.advances_to(status) {
+            return Ok(false);
+        }
+        let in_outbox = fields.from_me && status == MessageStatus::Pending;
+        record::set_status_fields(value, &status_value, in_outbox, Some(error.as_deref()))?;
+        Ok(true)
+    })
+    .await
 }
 
 /// Sets `stanza_id` on a stored message that has none, in one readwrite
@@ -201,26 +215,14 @@ pub(super) async fn set_stanza_id(
     id: &str,
     stanza_id: &str,
 ) -> Result<bool, StoreError> {
-    let tx = store.write(MESSAGES)?;
-    let object_store = tx.object_store(MESSAGES).map_err(backend)?;
-    let request = object_store
-        .as_sys()
-        .get(&JsValue::from_str(id))
-        .map_err(js_backend)?;
-    let value = RequestEvents::new(request)
-        .next()
-        .await
-        .map_err(js_backend)?;
-    if value.is_undefined() {
-        return Ok(false);
-    }
-    let field = JsValue::from_str("stanza_id");
-    let current = js_sys::Reflect::get(&value, &field).map_err(js_backend)?;
-    if !current.is_undefined() && !current.is_null() {
-        return Ok(false);
-    }
-    js_sys::Reflect::set(&value, &field, &JsValue::from_str(stanza_id)).map_err(js_backend)?;
-    object_store.as_sys().put(&value).map_err(js_backend)?;
-    tx.commit().await.map_err(backend)?;
-    Ok(true)
+    update_message(store, id, |value| {
+        let field = JsValue::from_str("stanza_id");
+        let current = js_sys::Reflect::get(value, &field).map_err(js_backend)?;
+        if !current.is_undefined() && !current.is_null() {
+            return Ok(false);
+        }
+        js_sys::Reflect::set(value, &field, &JsValue::from_str(stanza_id)).map_err(js_backend)?;
+        Ok(true)
+    })
+    .await
 }
