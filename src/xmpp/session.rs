@@ -24,6 +24,11 @@ use xmpp_parsers::{bind::BindQuery, iq::Iq, sm as xsm};
 
 /// Time allowed from `start` until the session is online.
 const HANDSHAKE_TIMEOUT: Millis = 30_000;
+/// How long a chat message may wait for its XEP-0198 ack before the
+/// connection is checked with a ping (`check_alive`): a socket that died
+/// silently is found about 20 s after the user sends, not after the next
+/// idle keepalive.
+const ACK_TIMEOUT: Millis = 10_000;
 /// Time allowed for the server to answer our `<close/>`.
 const CLOSE_TIMEOUT: Millis = 5_000;
 
@@ -69,6 +74,9 @@ pub struct Session {
     derived_keys: Option<ScramKeys>,
     /// Handshake or close deadline.
     deadline: Option<Millis>,
+    /// When an unanswered `<r/>` makes the connection suspect (see
+    /// [`ACK_TIMEOUT`]).
+    ack_deadline: Option<Millis>,
     now: Millis,
     sm: StreamManagement,
     /// The post-auth stream features offered XEP-0198.
@@ -99,6 +107,7 @@ impl Session {
             },
             derived_keys: None,
             deadline: None,
+            ack_deadline: None,
             now: 0,
             sm: StreamManagement::default(),
             sm_offered: false,
@@ -178,6 +187,12 @@ impl Session {
         if self.is_online() && self.keepalive.take_due(now) {
             self.ping(now.saturating_add(super::ping::PING_TIMEOUT));
         }
+        if self.ack_deadline.is_some_and(|d| d <= now) {
+            // A message waits for its ack: find out now whether the
+            // connection is dead instead of at the next keepalive.
+            self.ack_deadline = None;
+            self.check_alive(now);
+        }
     }
 
     pub fn poll_timeout(&self) -> Option<Millis> {
@@ -189,7 +204,8 @@ impl Session {
         } else {
             None
         };
-        [self.deadline, self.iqs.next_deadline(), keepalive]
+        let ack = self.ack_deadline.filter(|_| self.is_online());
+        [self.deadline, self.iqs.next_deadline(), keepalive, ack]
             .into_iter()
             .flatten()
             .min()
@@ -285,6 +301,8 @@ impl Session {
     fn request_ack(&mut self) {
         if let Some(r) = self.sm.request() {
             self.send(r);
+            self.ack_deadline
+                .get_or_insert(self.now.saturating_add(ACK_TIMEOUT));
         }
     }
 
@@ -471,6 +489,7 @@ impl Session {
                 self.send(a);
             }
             xsm::Nonza::Ack(a) if self.sm.is_enabled() => {
+                self.ack_deadline = None;
                 let acked = self.sm.ack(a.h);
                 if acked.too_high {
                     self.events.push_back(Event::Malformed {

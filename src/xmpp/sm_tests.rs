@@ -381,3 +381,37 @@ fn a_message_left_out_of_an_ack_is_asked_for_again_with_the_ping() {
     t.recv(&a(6));
     assert_eq!(t.events(), vec![sent("m1")]);
 }
+
+#[test]
+fn a_message_whose_ack_does_not_come_makes_the_session_check_the_connection() {
+    let mut t = T::online_sm();
+    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.expect_sent(&[&chat("bob@example.org", "one", "m1"), R]);
+    assert_eq!(t.s.poll_timeout(), Some(t.now + 10_000));
+    t.advance(10_000);
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' id='id5' to='example.org'>\
+        <ping xmlns='urn:xmpp:ping'/></iq>",
+    ]);
+    // Nothing comes back: the session ends, resumable, 20 s after sending.
+    t.advance(10_000);
+    assert_eq!(
+        t.events().last(),
+        Some(&Event::Ended {
+            error: Some(SessionError::Timeout)
+        })
+    );
+    assert!(t.s.take_resumption().is_some());
+}
+
+#[test]
+fn an_ack_in_time_means_no_extra_ping() {
+    let mut t = T::online_sm();
+    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.sent();
+    t.advance(5_000);
+    t.recv(&a(5));
+    t.advance(10_000);
+    assert_eq!(t.sent(), vec![], "no ping");
+    assert!(t.s.is_online());
+}
