@@ -11,6 +11,7 @@ use super::reducer::{bare, ChatState, Command, Effect, OlderState, ARCHIVE_CURSO
 use crate::store::{Before, MessageKey};
 use crate::xmpp::{ArchivePage, ArchiveQuery, IncomingMessage, Marker};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Messages that arrived together, with what the store holds for each.
 #[derive(Clone, Debug, PartialEq)]
@@ -289,7 +290,10 @@ impl ChatState {
         };
         let mut effects = vec![];
         if old.stanza_id.is_none() {
-            if let Some(x) = self.messages.iter_mut().find(|x| x.id == old.id) {
+            if let Some(x) = Arc::make_mut(&mut self.messages)
+                .iter_mut()
+                .find(|x| x.id == old.id)
+            {
                 x.stanza_id = Some(stanza_id.clone());
             }
             effects.push(Effect::SetArchiveId {
@@ -335,7 +339,7 @@ impl ChatState {
                     .iter()
                     .position(|m| m.from_me && m.id == marker.id)
                 {
-                    for m in self.messages[..=upto].iter_mut() {
+                    for m in Arc::make_mut(&mut self.messages)[..=upto].iter_mut() {
                         if m.from_me && m.status.advances_to(MessageStatus::Read) {
                             m.status = MessageStatus::Read;
                         }

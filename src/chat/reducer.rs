@@ -10,6 +10,7 @@ use super::model::*;
 use crate::store::Before;
 use crate::xmpp::{ArchiveQuery, Event, RosterItem};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Messages per page when loading history from the store.
 pub const HISTORY_PAGE: usize = 50;
@@ -191,8 +192,10 @@ pub struct ChatState {
     /// Incoming contact requests waiting for Accept or Decline.
     pub requests: BTreeSet<String>,
     pub open: Option<String>,
-    /// The loaded messages of the open chat, oldest first.
-    pub messages: Vec<StoredMessage>,
+    /// The loaded messages of the open chat, oldest first. Shared, so a
+    /// view can hold them and see at once (pointer equality) that a state
+    /// change elsewhere did not touch them; changed with `Arc::make_mut`.
+    pub messages: Arc<Vec<StoredMessage>>,
     pub visible: bool,
     /// A failure to tell the user about (shown until dismissed).
     pub notice: Option<String>,
@@ -351,7 +354,7 @@ impl ChatState {
 
     fn open_chat(&mut self, jid: Option<String>) -> Vec<Effect> {
         self.open = jid.clone();
-        self.messages.clear();
+        self.messages = Arc::default();
         self.divider = None;
         self.older = OlderState::Idle;
         self.unread_at_open = jid
@@ -566,7 +569,10 @@ impl ChatState {
         status: MessageStatus,
         error: Option<String>,
     ) -> Vec<Effect> {
-        if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
+        if let Some(m) = Arc::make_mut(&mut self.messages)
+            .iter_mut()
+            .find(|m| m.id == id)
+        {
             if m.status.advances_to(status) {
                 m.status = status;
                 m.error = error.clone();
@@ -583,15 +589,15 @@ impl ChatState {
 
     /// Insert or replace a message in the loaded window, keeping it ordered.
     pub(super) fn upsert_loaded(&mut self, message: StoredMessage) {
-        if let Some(existing) = self.messages.iter_mut().find(|m| m.id == message.id) {
+        let messages = Arc::make_mut(&mut self.messages);
+        if let Some(existing) = messages.iter_mut().find(|m| m.id == message.id) {
             *existing = message;
             return;
         }
         let key = (message.timestamp, message.id.clone());
-        let at = self
-            .messages
-            .partition_point(|m| (m.timestamp, m.id.as_str()) <= (key.0, key.1.as_str()));
-        self.messages.insert(at, message);
+        let at =
+            messages.partition_point(|m| (m.timestamp, m.id.as_str()) <= (key.0, key.1.as_str()));
+        messages.insert(at, message);
     }
 }
 

@@ -148,7 +148,7 @@ fn ticks_never_move_backwards() {
     );
     s.apply(Input::Xmpp(Event::Sent { id: "o1".into() }), 11);
     assert_eq!(s.messages[0].status, MessageStatus::Sent);
-    s.messages[0].status = MessageStatus::Read;
+    Arc::make_mut(&mut s.messages)[0].status = MessageStatus::Read;
     s.apply(Input::Xmpp(Event::Sent { id: "o1".into() }), 12);
     assert_eq!(s.messages[0].status, MessageStatus::Read);
 }
