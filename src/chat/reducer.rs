@@ -484,6 +484,7 @@ impl ChatState {
                 jid,
                 availability,
                 status,
+                ..
             } => {
                 self.presence.insert(jid, (availability, status));
                 vec![]
@@ -506,6 +507,15 @@ impl ChatState {
                 vec![]
             }
             Event::Malformed { .. } => vec![],
+            // Typing, presence and people (issue 4): not shown yet.
+            Event::ChatState { .. }
+            | Event::LastSeen { .. }
+            | Event::AvatarChanged { .. }
+            | Event::Avatar { .. }
+            | Event::NickChanged { .. }
+            | Event::BlockList { .. }
+            | Event::Blocked { .. }
+            | Event::Unblocked { .. } => vec![],
         }
     }
 

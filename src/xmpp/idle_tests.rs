@@ -1,0 +1,1 @@
+//! Transcript tests (to come).
