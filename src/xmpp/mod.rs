@@ -10,7 +10,7 @@
 //! - [`Session`], [`Config`], [`Credentials`], [`ScramKeys`], [`Event`],
 //!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
 //!   [`IncomingMessage`], [`Resumption`] (opaque), [`ArchivePage`],
-//!   [`ArchiveQuery`], [`Marker`].
+//!   [`ArchiveQuery`], [`Marker`], [`ChatState`].
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 //!
