@@ -94,6 +94,7 @@ fn connect_to(
         allow_plain: true,
         resource: None,
         receipts_for_strangers: false,
+        share_last_seen: true,
     };
     let client = Client::connect(url, config, retry, move |e| {
         let _ = tx.unbounded_send(e);

@@ -487,6 +487,7 @@ impl ChatState {
                 jid,
                 availability,
                 status,
+                ..
             } => {
                 self.presence.insert(jid, (availability, status));
                 vec![]
@@ -509,6 +510,15 @@ impl ChatState {
                 vec![]
             }
             Event::Malformed { .. } => vec![],
+            // Typing, presence and people (issue 4): not shown yet.
+            Event::ChatState { .. }
+            | Event::LastSeen { .. }
+            | Event::AvatarChanged { .. }
+            | Event::Avatar { .. }
+            | Event::NickChanged { .. }
+            | Event::BlockList { .. }
+            | Event::Blocked { .. }
+            | Event::Unblocked { .. } => vec![],
         }
     }
 

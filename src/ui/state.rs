@@ -209,6 +209,7 @@ impl Controller {
                 .ctx()
                 .chat
                 .with_untracked(|s| s.privacy.receipts_for_strangers),
+            share_last_seen: true,
         };
         *self.pending.borrow_mut() = Some((session.clone(), remember || restored));
         let weak = Rc::downgrade(self);

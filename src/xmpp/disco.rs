@@ -19,6 +19,18 @@ pub const OUR_FEATURES: &[&str] = &[
     ns::DISPLAYED_MARKERS,
 ];
 
+/// The typing, presence and people features (issue 4); `+notify` asks
+/// PEP to send us contacts' nick and avatar changes (XEP-0163 §4).
+pub const PEOPLE_FEATURES: &[&str] = &[
+    ns::CAPS,
+    ns::CHATSTATES,
+    ns::IDLE,
+    super::last::NS,
+    ns::NICK,
+    "http://jabber.org/protocol/nick+notify",
+    "urn:xmpp:avatar:metadata+notify",
+];
+
 /// `<iq type='get' to=DOMAIN><query xmlns='…disco#info'/></iq>`.
 pub fn request(id: &str, to: Jid) -> Iq {
     Iq::from_get(id, DiscoInfoQuery { node: None }).with_to(to)
@@ -44,7 +56,11 @@ pub fn our_info() -> DiscoInfoResult {
     DiscoInfoResult {
         node: None,
         identities: vec![Identity::new("client", "web", "en", "Confab")],
-        features: OUR_FEATURES.iter().map(|f| f.to_string()).collect(),
+        features: OUR_FEATURES
+            .iter()
+            .chain(PEOPLE_FEATURES)
+            .map(|f| f.to_string())
+            .collect(),
         extensions: vec![],
     }
 }

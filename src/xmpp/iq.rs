@@ -33,6 +33,9 @@ pub enum IqPurpose {
     Archive {
         queryid: String,
     },
+    /// Typing, presence and people requests (blocking, last activity, PEP
+    /// nick and avatar, vCard).
+    People(super::session::people::PeopleQuery),
 }
 
 /// How a request ended.

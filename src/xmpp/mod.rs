@@ -10,7 +10,7 @@
 //! - [`Session`], [`Config`], [`Credentials`], [`ScramKeys`], [`Event`],
 //!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
 //!   [`IncomingMessage`], [`Resumption`] (opaque), [`ArchivePage`],
-//!   [`ArchiveQuery`], [`Marker`].
+//!   [`ArchiveQuery`], [`Marker`], [`ChatState`].
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 //!
@@ -34,6 +34,16 @@
 //!   query we did not make, are dropped (`Event::Malformed`); a failed or
 //!   timed-out query, or the stream ending, gives `Event::ArchiveFailed`.
 //! - `check_alive(now)` pings at once (page became visible, browser online).
+//!
+//! Typing, presence and people (issue 4), on `Session` (see
+//! `session/people.rs` and `session/profile.rs`):
+//! - XEP-0085 `send_chat_state(to, state)` → `Event::ChatState`;
+//!   XEP-0319 `set_idle`, XEP-0012 `fetch_last_activity` → `Event::LastSeen`
+//!   (privacy: `Config::share_last_seen`); XEP-0352 `set_active`.
+//! - XEP-0172 `set_nick`/`fetch_nick` → `Event::NickChanged`; XEP-0084
+//!   `set_avatar`/`fetch_avatar` → `Event::AvatarChanged`/`Event::Avatar`
+//!   (XEP-0153 vCard avatars as fallback); XEP-0115 caps in our presence.
+//! - XEP-0191 `block`/`unblock` → `Event::BlockList`/`Blocked`/`Unblocked`.
 
 #![cfg_attr(
     not(test),
@@ -58,7 +68,19 @@ mod sasl;
 mod scram;
 mod session;
 mod sm;
+// Typing, presence and people (issue 4).
+mod avatar;
+mod blocking;
+mod caps;
+mod chatstates;
+mod csi;
+mod idle;
+mod last;
+mod nick;
+mod pep;
+mod vcard;
 
+pub use chatstates::ChatState;
 pub use session::Session;
 pub use sm::Resumption;
 
@@ -122,6 +144,10 @@ pub struct Config {
     /// are not in our roster. Off by default (like Conversations); can be
     /// changed while online with `Session::set_receipts_for_strangers`.
     pub receipts_for_strangers: bool,
+    /// Privacy: put XEP-0319 idle in our presence and answer XEP-0012
+    /// last-activity queries from contacts. On by default; can be changed
+    /// while online with `Session::set_share_last_seen`.
+    pub share_last_seen: bool,
 }
 
 /// Our own presence as the user sets it.
@@ -262,6 +288,9 @@ pub enum Event {
         jid: String,
         availability: Availability,
         status: Option<String>,
+        /// XEP-0319: idle since (ms since the epoch), from the contact's
+        /// most available resource.
+        idle_since: Option<Millis>,
     },
     /// Someone asks to see our presence.
     SubscriptionRequest {
@@ -296,6 +325,49 @@ pub enum Event {
     RequestFailed {
         request: String,
         reason: String,
+    },
+    /// XEP-0085: `from` (a bare JID, one-to-one chat) is typing, paused, …
+    ChatState {
+        from: String,
+        state: ChatState,
+    },
+    /// XEP-0012 answer to `fetch_last_activity`: `jid` was last active
+    /// `seconds_ago` seconds ago, i.e. at `at` (ms since the epoch).
+    LastSeen {
+        jid: String,
+        seconds_ago: u64,
+        at: Millis,
+    },
+    /// A contact's (or our own) avatar changed (XEP-0084 metadata or a
+    /// XEP-0153 presence hash); `None`: no avatar. Fetch the image with
+    /// `fetch_avatar(jid, hash)` unless it is cached by hash.
+    AvatarChanged {
+        jid: String,
+        hash: Option<String>,
+    },
+    /// The image of `fetch_avatar`; its SHA-1 is `hash` (checked).
+    Avatar {
+        jid: String,
+        hash: String,
+        mime: String,
+        data: Vec<u8>,
+    },
+    /// XEP-0172 nickname of `jid` (a contact or ourselves), from a PEP
+    /// notification or `fetch_nick`; `None`: no nickname.
+    NickChanged {
+        jid: String,
+        nick: Option<String>,
+    },
+    /// XEP-0191: the whole block list (after going online, or empty when
+    /// everyone was unblocked).
+    BlockList {
+        jids: Vec<String>,
+    },
+    Blocked {
+        jid: String,
+    },
+    Unblocked {
+        jid: String,
     },
 }
 

@@ -4,7 +4,7 @@
 //! availability per contact, the "most available" resource's.
 
 use super::Presence as OwnPresence;
-use crate::chat::Availability;
+use crate::chat::{Availability, Millis};
 use jid::{BareJid, Jid};
 use std::collections::HashMap;
 use xmpp_parsers::presence::{Presence, Show, Type};
@@ -16,6 +16,8 @@ pub enum PresenceUpdate {
         jid: String,
         availability: Availability,
         status: Option<String>,
+        /// XEP-0319 idle since, of the reported resource.
+        idle_since: Option<Millis>,
     },
     SubscriptionRequest {
         from: String,
@@ -27,6 +29,7 @@ struct Entry {
     availability: Availability,
     status: Option<String>,
     priority: i8,
+    idle_since: Option<Millis>,
 }
 
 fn rank(a: Availability) -> u8 {
@@ -54,11 +57,13 @@ fn status(p: &Presence) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+type Reported = (Availability, Option<String>, Option<Millis>);
+
 /// Contacts' resources and what was last reported per contact.
 #[derive(Clone, Default)]
 pub struct Presences {
     resources: HashMap<String, HashMap<String, Entry>>,
-    reported: HashMap<String, (Availability, Option<String>)>,
+    reported: HashMap<String, Reported>,
 }
 
 impl Presences {
@@ -79,6 +84,7 @@ impl Presences {
                     availability: availability(p.show.as_ref()),
                     status: status(p),
                     priority: p.priority.0,
+                    idle_since: super::idle::parse(p),
                 };
                 self.resources
                     .entry(key.clone())
@@ -96,8 +102,8 @@ impl Presences {
             }
             _ => return None,
         }
-        let (availability, status) = self.aggregate(&key, p);
-        let now = (availability, status.clone());
+        let (availability, status, idle_since) = self.aggregate(&key, p);
+        let now = (availability, status.clone(), idle_since);
         if self.reported.get(&key) == Some(&now) {
             return None;
         }
@@ -106,20 +112,21 @@ impl Presences {
             jid: key,
             availability,
             status,
+            idle_since,
         })
     }
 
-    fn aggregate(&mut self, key: &str, last: &Presence) -> (Availability, Option<String>) {
+    fn aggregate(&mut self, key: &str, last: &Presence) -> Reported {
         let best = self.resources.get(key).and_then(|m| {
             m.values()
                 .max_by_key(|e| (rank(e.availability), e.priority))
                 .cloned()
         });
         match best {
-            Some(e) => (e.availability, e.status),
+            Some(e) => (e.availability, e.status, e.idle_since),
             None => {
                 self.resources.remove(key);
-                (Availability::Offline, status(last))
+                (Availability::Offline, status(last), None)
             }
         }
     }
@@ -168,6 +175,7 @@ mod tests {
             jid: jid.into(),
             availability: a,
             status: status.map(str::to_owned),
+            idle_since: None,
         })
     }
 

@@ -5,6 +5,8 @@
 //! docs in `mod.rs`.
 
 mod online;
+pub(super) mod people;
+mod profile;
 
 use super::framing::{self, Frame};
 use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};
@@ -56,6 +58,7 @@ pub struct Carried {
     presences: Presences,
     presence: Presence,
     server_features: BTreeSet<String>,
+    people: people::People,
 }
 
 pub struct Session {
@@ -86,6 +89,8 @@ pub struct Session {
     /// What a lost stream left for `take_resumption`.
     resumption: Option<Resumption>,
     archive: mam::Queries,
+    /// Typing, presence and people state (`people.rs`, `profile.rs`).
+    people: people::People,
 }
 
 impl Session {
@@ -114,6 +119,7 @@ impl Session {
             resume_from: None,
             resumption: None,
             archive: mam::Queries::default(),
+            people: people::People::default(),
         }
     }
 
@@ -123,6 +129,7 @@ impl Session {
     pub fn resume(config: Config, ids: Box<dyn IdSource>, resumption: Resumption) -> Self {
         let mut s = Self::new(config, ids);
         s.presence = resumption.carried.presence.clone();
+        s.people = resumption.carried.people.clone();
         s.resume_from = Some(resumption);
         s
     }
@@ -358,6 +365,7 @@ impl Session {
                         presences: self.presences.clone(),
                         presence: self.presence.clone(),
                         server_features: self.server_features.clone(),
+                        people: self.people.clone(),
                     },
                 })
             }
@@ -386,21 +394,26 @@ impl Session {
             Frame::Sm(nonza) => self.handle_sm(nonza),
             Frame::Iq(iq) => self.handle_iq(*iq),
             Frame::Message(m) => self.handle_message(&m),
-            Frame::Presence(p) => match self.presences.handle(&p, &self.config.jid) {
-                Some(PresenceUpdate::Contact {
-                    jid,
-                    availability,
-                    status,
-                }) => self.events.push_back(Event::ContactPresence {
-                    jid,
-                    availability,
-                    status,
-                }),
-                Some(PresenceUpdate::SubscriptionRequest { from }) => {
-                    self.events.push_back(Event::SubscriptionRequest { from })
+            Frame::Presence(p) => {
+                match self.presences.handle(&p, &self.config.jid) {
+                    Some(PresenceUpdate::Contact {
+                        jid,
+                        availability,
+                        status,
+                        idle_since,
+                    }) => self.events.push_back(Event::ContactPresence {
+                        jid,
+                        availability,
+                        status,
+                        idle_since,
+                    }),
+                    Some(PresenceUpdate::SubscriptionRequest { from }) => {
+                        self.events.push_back(Event::SubscriptionRequest { from })
+                    }
+                    None => {}
                 }
-                None => {}
-            },
+                self.presence_avatar(&p);
+            }
         }
     }
 
@@ -435,6 +448,7 @@ impl Session {
                 authenticated: true,
             } => {
                 self.sm_offered = features.stream_management.is_some();
+                self.people.set_csi_offered(super::csi::offered(features));
                 if let Some(r) = self.resume_from.take() {
                     if self.sm_offered && self.now < r.expiry {
                         self.send(xsm::Resume {
@@ -532,11 +546,13 @@ impl Session {
             presences,
             presence,
             server_features,
+            people,
         } = r.carried;
         self.roster = roster;
         self.presences = presences;
         self.presence = presence;
         self.server_features = server_features;
+        self.people.restore(people);
         self.sm = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
         let (acked, frames) = self.sm.resend_after(resumed.h);
         self.sent(acked.message_ids);
@@ -548,6 +564,7 @@ impl Session {
             jid: r.jid.to_string(),
         });
         self.state = State::Online { jid: r.jid };
+        self.people_resumed();
     }
 
     /// `<failed/>` to our `<resume/>`: bind afresh. Stanzas the server

@@ -54,6 +54,7 @@ pub(super) fn config(credentials: Credentials, allow_plain: bool) -> Config {
         allow_plain,
         resource: Some("web".into()),
         receipts_for_strangers: false,
+        share_last_seen: true,
     }
 }
 
@@ -200,6 +201,12 @@ impl T {
         assert_eq!(t.events(), vec![]);
         t
     }
+}
+
+/// Our XEP-0115 `<c/>`, as every available presence of ours carries it.
+pub(super) fn caps() -> String {
+    let ver = crate::xmpp::caps::ver(&crate::xmpp::disco::our_info());
+    format!("<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://confab.chat' ver='{ver}'/>")
 }
 
 pub(super) fn ended(error: Option<SessionError>) -> Event {

@@ -16,7 +16,10 @@ fn login_with_scram_sha1_binds_and_goes_online() {
     assert_eq!(t.s.bound_jid().as_deref(), Some("user@example.org/web"));
     t.expect_sent(&[
         "<iq xmlns='jabber:client' type='get' id='id2'><query xmlns='jabber:iq:roster'/></iq>",
-        "<presence xmlns='jabber:client'><priority>0</priority></presence>",
+        &format!(
+            "<presence xmlns='jabber:client'><priority>0</priority>{}</presence>",
+            caps()
+        ),
         "<iq xmlns='jabber:client' type='get' id='id3' to='example.org'>\
          <query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
         "<iq xmlns='jabber:client' type='set' id='id4'><enable xmlns='urn:xmpp:carbons:2'/></iq>",
@@ -293,6 +296,7 @@ fn contact_presence_is_aggregated_and_reported() {
         jid: "bob@example.org".into(),
         availability: a,
         status: None,
+        idle_since: None,
     };
     assert_eq!(
         t.events(),
@@ -379,7 +383,14 @@ fn incoming_message_ignores_a_stanza_id_from_a_foreign_by() {
     };
     assert_eq!(
         t.events(),
-        vec![m("x1", "hello", Some("real")), m("x2", "again", None)]
+        vec![
+            m("x1", "hello", Some("real")),
+            m("x2", "again", None),
+            Event::ChatState {
+                from: "bob@example.org".into(),
+                state: crate::xmpp::ChatState::Composing
+            }
+        ]
     );
 }
 

@@ -7,7 +7,7 @@ use super::super::iq::{self, IqOutcome, IqPurpose, Own, IQ_TIMEOUT};
 use super::super::mam::{self, ArchiveResult, Paging};
 use super::super::message::{self, Incoming};
 use super::super::ping::{self, ALIVE_TIMEOUT};
-use super::super::{disco, markers, presence, roster};
+use super::super::{chatstates, disco, markers, presence, roster};
 use super::super::{ArchiveQuery, Event, Presence, SessionError};
 use super::{Session, State};
 use crate::chat::{Availability, Millis, Subscription};
@@ -38,7 +38,13 @@ impl Session {
         if self.sm.is_unacked(id) {
             return Ok(());
         }
-        self.send_tracked(message::outgoing(to, body, id).into(), Some(id.to_owned()));
+        let to_bare = to.to_bare();
+        let mut m = message::outgoing(to, body, id);
+        if self.may_confirm(to_bare.as_str()) {
+            // XEP-0085 §5.1: a message we send says we are active.
+            m = chatstates::with_state(m, chatstates::ChatState::Active);
+        }
+        self.send_tracked(m.into(), Some(id.to_owned()));
         self.request_ack();
         Ok(())
     }
@@ -169,7 +175,8 @@ impl Session {
     pub fn set_presence(&mut self, presence: &Presence) {
         self.presence = presence.clone();
         if self.is_online() {
-            self.send(presence::outgoing(presence));
+            let p = self.own_presence();
+            self.send(p);
         }
     }
 
@@ -181,7 +188,8 @@ impl Session {
         let id = self.ids.next_id();
         self.send_iq(roster::get(&id), IqPurpose::RosterGet, deadline);
         if self.presence.availability != Availability::Offline {
-            self.send(presence::outgoing(&self.presence.clone()));
+            let p = self.own_presence();
+            self.send(p);
         }
         let id = self.ids.next_id();
         self.send_iq(
@@ -191,6 +199,7 @@ impl Session {
         );
         let id = self.ids.next_id();
         self.send_iq(carbons::enable(&id), IqPurpose::Carbons, deadline);
+        self.people_online();
     }
 
     fn server(&self) -> Jid {
@@ -220,7 +229,7 @@ impl Session {
 
     /// Privacy: receipts and markers go to roster contacts only, unless
     /// the user allowed them for everyone.
-    fn may_confirm(&self, bare: &str) -> bool {
+    pub(super) fn may_confirm(&self, bare: &str) -> bool {
         self.config.receipts_for_strangers
             || self
                 .roster
@@ -228,7 +237,7 @@ impl Session {
                 .is_some_and(|(sub, _)| *sub != Subscription::Remove)
     }
 
-    fn online_contact(&mut self, jid: &str, request: &str) -> Option<BareJid> {
+    pub(super) fn online_contact(&mut self, jid: &str, request: &str) -> Option<BareJid> {
         let reason = if !self.is_online() {
             "not connected".to_owned()
         } else {
@@ -244,7 +253,7 @@ impl Session {
         None
     }
 
-    fn malformed(&mut self, reason: String) {
+    pub(super) fn malformed(&mut self, reason: String) {
         self.events.push_back(Event::Malformed { reason });
     }
 
@@ -262,6 +271,8 @@ impl Session {
                         id,
                         payload: Some(disco::our_info().into()),
                     }
+                } else if let Some(reply) = self.people_get(&from, &id, &payload) {
+                    reply
                 } else {
                     iq::error_reply(from, id, DefinedCondition::ServiceUnavailable)
                 };
@@ -270,6 +281,9 @@ impl Session {
             Iq::Set {
                 from, id, payload, ..
             } => {
+                if self.people_set(&from, &id, &payload) {
+                    return;
+                }
                 if !payload.is("query", ns::ROSTER) {
                     return self.send(iq::error_reply(
                         from,
@@ -344,7 +358,10 @@ impl Session {
                 reason: reason(&o),
             }),
             (IqPurpose::DiscoInfo, IqOutcome::Result(p)) => match disco::parse_features(p) {
-                Ok(f) => self.server_features = f,
+                Ok(f) => {
+                    self.server_features = f;
+                    self.after_server_disco();
+                }
                 Err(reason) => self.malformed(reason),
             },
             (IqPurpose::DiscoInfo, _) => {}
@@ -358,6 +375,7 @@ impl Session {
                     self.fail_archive(query, reason(&o));
                 }
             }
+            (IqPurpose::People(query), o) => self.people_reply(query, o),
             // Handled by the stream set-up.
             (IqPurpose::Bind, _) => {}
         }
@@ -394,11 +412,21 @@ impl Session {
                 return;
             }
         }
+        if self.people_event(m) {
+            return; // A PEP nick or avatar notification.
+        }
         match carbons::unwrap(m, &self.config.jid) {
-            Carbon::None => self.handle_live(m),
+            Carbon::None => {
+                if self.screen(m) {
+                    self.handle_live(m)
+                }
+            }
             Carbon::Rejected(reason) => self.malformed(reason),
             // The device that got or sent the original answers receipts.
             Carbon::Received(inner) | Carbon::Sent(inner) => {
+                if !self.screen(&inner) {
+                    return;
+                }
                 match message::incoming(&inner, &self.config.jid) {
                     Incoming::Message(im) => self.events.push_back(Event::Message(im)),
                     Incoming::Receipt { from, id } => {
