@@ -506,6 +506,8 @@ impl ChatState {
                 vec![]
             }
             Event::Malformed { .. } => vec![],
+            // Group chat (issue 4): not used by the chat layer yet.
+            _ => vec![],
         }
     }
 

@@ -17,6 +17,7 @@ pub const OUR_FEATURES: &[&str] = &[
     ns::RECEIPTS,
     ns::SID,
     ns::DISPLAYED_MARKERS,
+    super::bookmarks::NOTIFY,
 ];
 
 /// `<iq type='get' to=DOMAIN><query xmlns='…disco#info'/></iq>`.

@@ -33,6 +33,8 @@ pub enum IqPurpose {
     Archive {
         queryid: String,
     },
+    /// Group chat and bookmarks (`muc_rooms.rs`).
+    Muc(super::muc_rooms::MucPurpose),
 }
 
 /// How a request ended.

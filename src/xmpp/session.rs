@@ -4,11 +4,14 @@
 //! markers, archive, IQ bookkeeping and keepalive). No IO: see the module
 //! docs in `mod.rs`.
 
+mod bookmarks;
+mod groups;
 mod online;
 
 use super::framing::{self, Frame};
 use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};
 use super::mam;
+use super::muc_rooms::Groups;
 use super::ping::Keepalive;
 use super::presence::{PresenceUpdate, Presences};
 use super::sasl::{self, SaslClient, SaslStep};
@@ -56,6 +59,7 @@ pub struct Carried {
     presences: Presences,
     presence: Presence,
     server_features: BTreeSet<String>,
+    groups: Groups,
 }
 
 pub struct Session {
@@ -86,6 +90,8 @@ pub struct Session {
     /// What a lost stream left for `take_resumption`.
     resumption: Option<Resumption>,
     archive: mam::Queries,
+    /// Rooms, MUC service, room archives, bookmarks.
+    groups: Groups,
 }
 
 impl Session {
@@ -114,6 +120,7 @@ impl Session {
             resume_from: None,
             resumption: None,
             archive: mam::Queries::default(),
+            groups: Groups::default(),
         }
     }
 
@@ -333,6 +340,7 @@ impl Session {
                 reason: "connection lost".into(),
             });
         }
+        self.end_groups();
         self.iqs.clear();
         self.presences.clear();
         self.deadline = None;
@@ -358,6 +366,7 @@ impl Session {
                         presences: self.presences.clone(),
                         presence: self.presence.clone(),
                         server_features: self.server_features.clone(),
+                        groups: self.groups.clone(),
                     },
                 })
             }
@@ -386,6 +395,7 @@ impl Session {
             Frame::Sm(nonza) => self.handle_sm(nonza),
             Frame::Iq(iq) => self.handle_iq(*iq),
             Frame::Message(m) => self.handle_message(&m),
+            Frame::Presence(p) if self.is_room_presence(&p) => self.handle_room_presence(&p),
             Frame::Presence(p) => match self.presences.handle(&p, &self.config.jid) {
                 Some(PresenceUpdate::Contact {
                     jid,
@@ -532,11 +542,13 @@ impl Session {
             presences,
             presence,
             server_features,
+            groups,
         } = r.carried;
         self.roster = roster;
         self.presences = presences;
         self.presence = presence;
         self.server_features = server_features;
+        self.groups = groups;
         self.sm = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
         let (acked, frames) = self.sm.resend_after(resumed.h);
         self.sent(acked.message_ids);

@@ -358,6 +358,7 @@ impl Session {
                     self.fail_archive(query, reason(&o));
                 }
             }
+            (IqPurpose::Muc(p), o) => self.handle_muc_reply(p, o),
             // Handled by the stream set-up.
             (IqPurpose::Bind, _) => {}
         }
@@ -384,6 +385,9 @@ impl Session {
     }
 
     pub(super) fn handle_message(&mut self, m: &Message) {
+        if self.handle_group_message(m) {
+            return; // Rooms, room archives, invitations, bookmarks.
+        }
         match mam::parse_result(m, &self.config.jid) {
             ArchiveResult::None => {}
             ArchiveResult::Rejected(reason) => return self.malformed(reason),
