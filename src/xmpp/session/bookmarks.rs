@@ -202,3 +202,7 @@ impl Session {
         true
     }
 }
+
+#[cfg(test)]
+#[path = "../bookmarks_tests.rs"]
+mod bookmarks_tests;
