@@ -7,6 +7,7 @@
 mod bookmarks;
 mod groups;
 mod online;
+mod room_admin;
 
 use super::framing::{self, Frame};
 use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};

@@ -1,12 +1,11 @@
 //! The group-chat half of the online session (XEP-0045, XEP-0249, MUC
-//! archives): see the module docs of `muc.rs` for the flows. Bookmarks are
-//! in `bookmarks.rs` beside this file.
+//! archives): see the module docs of `muc.rs` for the flows. Moderation,
+//! invitations and the replies to room IQs are in `room_admin.rs`,
+//! bookmarks in `bookmarks.rs` beside this file.
 
 use super::super::iq::{IqOutcome, IqPurpose, IQ_TIMEOUT};
 use super::super::mam::{self, Paging};
-use super::super::muc::{
-    request_error, Affiliation, MucError, OccupantChange, RoomAction, RoomExit,
-};
+use super::super::muc::{request_error, MucError, OccupantChange, RoomAction, RoomExit};
 use super::super::muc_admin::{self as admin, RoomConfig};
 use super::super::muc_archive::{self as archive, RoomArchiveQuery, RoomResult};
 use super::super::muc_rooms::{MucPurpose, Phase, Room, Step};
@@ -18,12 +17,12 @@ use minidom::Element;
 use xmpp_parsers::{iq::Iq, message::Message, ns, presence::Presence, stanza_error::StanzaError};
 
 /// The defined condition's element name (`forbidden`, `conflict`, …).
-fn condition(e: &StanzaError) -> String {
+pub(super) fn condition(e: &StanzaError) -> String {
     Element::from(e.defined_condition.clone()).name().to_owned()
 }
 
 /// A request outcome as a `MucError` (`None` for a result).
-fn outcome_error(o: &IqOutcome) -> Option<MucError> {
+pub(super) fn outcome_error(o: &IqOutcome) -> Option<MucError> {
     match o {
         IqOutcome::Result(_) => None,
         IqOutcome::Timeout => Some(MucError::Timeout),
@@ -34,7 +33,7 @@ fn outcome_error(o: &IqOutcome) -> Option<MucError> {
     }
 }
 
-fn room_jid(room: &str) -> Result<BareJid, MucError> {
+pub(super) fn room_jid(room: &str) -> Result<BareJid, MucError> {
     match BareJid::new(room.trim()) {
         Ok(j) if j.node().is_some() => Ok(j),
         Ok(_) => Err(MucError::InvalidAddress(format!("{room} is not a room"))),
@@ -42,7 +41,7 @@ fn room_jid(room: &str) -> Result<BareJid, MucError> {
     }
 }
 
-fn occupant_jid(room: &BareJid, nick: &str) -> Result<FullJid, MucError> {
+pub(super) fn occupant_jid(room: &BareJid, nick: &str) -> Result<FullJid, MucError> {
     FullJid::new(&format!("{room}/{nick}")).map_err(|e| MucError::InvalidAddress(e.to_string()))
 }
 
@@ -207,140 +206,6 @@ impl Session {
         }
     }
 
-    /// Changes the subject: `Event::RoomSubject` and `Event::RoomActionDone`
-    /// when the room reflects it, or `Event::RoomError`.
-    pub fn set_subject(&mut self, room: &str, subject: &str) {
-        let Some(room) = self.joined_room(room, &RoomAction::SetSubject) else {
-            return;
-        };
-        let id = self.ids.next_id();
-        if let Some(r) = self.groups.rooms.get_mut(room.as_str()) {
-            r.pending.insert(id.clone(), RoomAction::SetSubject);
-        }
-        self.send(stanza::subject(&room, subject, &id));
-    }
-
-    /// Kicks `nick` (role none).
-    pub fn kick(&mut self, room: &str, nick: &str, reason: Option<&str>) {
-        let action = RoomAction::Kick {
-            nick: nick.to_owned(),
-        };
-        self.admin(room, action, &[("nick", nick), ("role", "none")], reason);
-    }
-
-    /// Bans `jid` (affiliation outcast).
-    pub fn ban(&mut self, room: &str, jid: &str, reason: Option<&str>) {
-        let action = RoomAction::Ban {
-            jid: jid.to_owned(),
-        };
-        self.admin(
-            room,
-            action,
-            &[("affiliation", "outcast"), ("jid", jid)],
-            reason,
-        );
-    }
-
-    /// Grants or revokes membership (`Member` / `None`) or admin (`Admin` /
-    /// `Member`), or makes an owner.
-    pub fn set_affiliation(&mut self, room: &str, jid: &str, affiliation: Affiliation) {
-        let action = RoomAction::SetAffiliation {
-            jid: jid.to_owned(),
-            affiliation,
-        };
-        let attrs = [("affiliation", affiliation.as_str()), ("jid", jid)];
-        self.admin(room, action, &attrs, None);
-    }
-
-    /// The owner destroys the room; the room then tells every occupant
-    /// (`Event::RoomLeft` with `RoomExit::Destroyed`).
-    pub fn destroy_room(&mut self, room: &str, reason: Option<&str>) {
-        let Some(room) = self.online_room(room, &RoomAction::Destroy) else {
-            return;
-        };
-        let id = self.ids.next_id();
-        let purpose = MucPurpose::Admin {
-            room: room.to_string(),
-            action: RoomAction::Destroy,
-        };
-        self.send_muc_iq(admin::destroy(&id, &room, reason), purpose);
-    }
-
-    /// The members, admins and owners (`Event::MemberList`). A member
-    /// asking Prosody gets `forbidden`: `Event::RoomError` with
-    /// `RoomAction::MemberList` and `MucError::Forbidden` (the occupant list
-    /// is all there is); ejabberd answers.
-    pub fn fetch_members(&mut self, room: &str) {
-        let Some(room) = self.online_room(room, &RoomAction::MemberList) else {
-            return;
-        };
-        let key = room.to_string();
-        if self.groups.member_lists.contains_key(&key) {
-            return;
-        }
-        self.groups.member_lists.insert(
-            key.clone(),
-            super::super::muc_rooms::MemberList {
-                remaining: 3,
-                ..Default::default()
-            },
-        );
-        for affiliation in [Affiliation::Member, Affiliation::Admin, Affiliation::Owner] {
-            let id = self.ids.next_id();
-            let iq = admin::affiliation_list(&id, &room, affiliation);
-            self.send_muc_iq(iq, MucPurpose::MemberList { room: key.clone() });
-        }
-    }
-
-    /// XEP-0249 direct invitation. In a members-only room the invitee must
-    /// be a member first: an owner or admin calls `set_affiliation(room,
-    /// jid, Affiliation::Member)` before, or uses `invite_mediated` (the
-    /// room then adds the invitee to the members).
-    pub fn invite(&mut self, room: &str, jid: &str, reason: Option<&str>) {
-        let action = RoomAction::Invite {
-            jid: jid.to_owned(),
-        };
-        let Some(room) = self.online_room(room, &action) else {
-            return;
-        };
-        let Ok(to) = BareJid::new(jid) else {
-            return self.room_error(&room, action, MucError::InvalidAddress(jid.to_owned()));
-        };
-        let id = self.ids.next_id();
-        self.send(stanza::direct_invite(&to, &room, reason, &id));
-    }
-
-    /// XEP-0045 §7.8.2 mediated invitation, through the room; a refusal by
-    /// the room comes as `Event::RoomError` with `RoomAction::Invite`.
-    pub fn invite_mediated(&mut self, room: &str, jid: &str, reason: Option<&str>) {
-        let action = RoomAction::Invite {
-            jid: jid.to_owned(),
-        };
-        let Some(room) = self.joined_room(room, &action) else {
-            return;
-        };
-        let Ok(to) = BareJid::new(jid) else {
-            return self.room_error(&room, action, MucError::InvalidAddress(jid.to_owned()));
-        };
-        let id = self.ids.next_id();
-        if let Some(r) = self.groups.rooms.get_mut(room.as_str()) {
-            r.pending.insert(id.clone(), action);
-        }
-        self.send(stanza::mediated_invite(&room, &to, reason, &id));
-    }
-
-    /// Declines a mediated invitation (`Invitation::mediated`) from `inviter`.
-    pub fn decline_invitation(&mut self, room: &str, inviter: &str, reason: Option<&str>) {
-        let Some(room) = self.online_room(room, &RoomAction::Decline) else {
-            return;
-        };
-        let Ok(inviter) = BareJid::new(inviter) else {
-            return;
-        };
-        let id = self.ids.next_id();
-        self.send(stanza::decline(&room, &inviter, reason, &id));
-    }
-
     /// XEP-0313 catch-up of `room`'s archive: `Some(id)`, everything after
     /// archive id `id`, page after page; `None`, the newest page only
     /// (`Event::RoomArchive` with `RoomArchiveQuery::CatchUp`). Ignored
@@ -380,7 +245,7 @@ impl Session {
         self.send_iq(iq, IqPurpose::Muc(purpose), deadline);
     }
 
-    fn room_error(&mut self, room: &BareJid, action: RoomAction, error: MucError) {
+    pub(super) fn room_error(&mut self, room: &BareJid, action: RoomAction, error: MucError) {
         self.events.push_back(Event::RoomError {
             room: room.to_string(),
             action,
@@ -389,7 +254,7 @@ impl Session {
     }
 
     /// The room's JID when online and the address is valid; else an error event.
-    fn online_room(&mut self, room: &str, action: &RoomAction) -> Option<BareJid> {
+    pub(super) fn online_room(&mut self, room: &str, action: &RoomAction) -> Option<BareJid> {
         let error = if self.is_online() {
             match room_jid(room) {
                 Ok(j) => return Some(j),
@@ -407,32 +272,13 @@ impl Session {
     }
 
     /// Like `online_room`, and we must be in the room.
-    fn joined_room(&mut self, room: &str, action: &RoomAction) -> Option<BareJid> {
+    pub(super) fn joined_room(&mut self, room: &str, action: &RoomAction) -> Option<BareJid> {
         let room = self.online_room(room, action)?;
         if self.groups.is_joined(&room) {
             return Some(room);
         }
         self.room_error(&room, action.clone(), MucError::NotJoined);
         None
-    }
-
-    fn admin(
-        &mut self,
-        room: &str,
-        action: RoomAction,
-        attrs: &[(&'static str, &str)],
-        reason: Option<&str>,
-    ) {
-        let Some(room) = self.online_room(room, &action) else {
-            return;
-        };
-        let id = self.ids.next_id();
-        let iq = admin::admin_set(&id, &room, attrs, reason);
-        let purpose = MucPurpose::Admin {
-            room: room.to_string(),
-            action,
-        };
-        self.send_muc_iq(iq, purpose);
     }
 
     fn query_room_archive(&mut self, query: RoomArchiveQuery, paging: Paging, max: usize) {
@@ -476,7 +322,7 @@ impl Session {
         }
     }
 
-    fn room_step(&mut self, room: &BareJid, step: Step) {
+    pub(super) fn room_step(&mut self, room: &BareJid, step: Step) {
         let key = room.to_string();
         match step {
             Step::Occupant(change) => self.occupant_change(key, change),
@@ -639,121 +485,7 @@ impl Session {
         true
     }
 
-    pub(super) fn handle_muc_reply(&mut self, purpose: MucPurpose, o: IqOutcome) {
-        match purpose {
-            MucPurpose::ServiceItems => {
-                let items = match &o {
-                    IqOutcome::Result(p) => admin::parse_items(p.clone()),
-                    _ => vec![],
-                };
-                self.groups.discovering = items.len();
-                if items.is_empty() {
-                    self.events.push_back(Event::MucService { service: None });
-                }
-                for jid in items {
-                    let id = self.ids.next_id();
-                    let purpose = MucPurpose::ServiceInfo {
-                        jid: jid.to_string(),
-                    };
-                    self.send_muc_iq(admin::info_request(&id, jid), purpose);
-                }
-            }
-            MucPurpose::ServiceInfo { jid } => {
-                self.groups.discovering = self.groups.discovering.saturating_sub(1);
-                let found = matches!(&o, IqOutcome::Result(p) if admin::is_conference(p.clone()));
-                if found && self.groups.service.is_none() {
-                    self.groups.service = Some(jid.clone());
-                    self.events
-                        .push_back(Event::MucService { service: Some(jid) });
-                } else if self.groups.discovering == 0 && self.groups.service.is_none() {
-                    self.events.push_back(Event::MucService { service: None });
-                }
-            }
-            MucPurpose::ConfigForm { room } => self.config_form(room, o),
-            MucPurpose::ConfigSubmit { room } => {
-                if let Some(r) = self.groups.rooms.get_mut(&room) {
-                    r.create = None;
-                }
-                let event = match outcome_error(&o) {
-                    None => Event::RoomCreated { room },
-                    Some(error) => Event::RoomError {
-                        room,
-                        action: RoomAction::Create,
-                        error,
-                    },
-                };
-                self.events.push_back(event);
-            }
-            MucPurpose::Admin { room, action } => {
-                let event = match outcome_error(&o) {
-                    None => Event::RoomActionDone { room, action },
-                    Some(error) => Event::RoomError {
-                        room,
-                        action,
-                        error,
-                    },
-                };
-                self.events.push_back(event);
-            }
-            MucPurpose::MemberList { room } => self.member_list_part(room, o),
-            MucPurpose::Archive { queryid } => self.room_archive_fin(&queryid, o),
-            MucPurpose::AccountInfo | MucPurpose::BookmarksGet | MucPurpose::BookmarksSet => {
-                self.handle_bookmarks_reply(purpose, o)
-            }
-        }
-    }
-
-    fn config_form(&mut self, room: String, o: IqOutcome) {
-        let Ok(jid) = room_jid(&room) else {
-            return;
-        };
-        if let Some(error) = outcome_error(&o) {
-            return self.room_error(&jid, RoomAction::Create, error);
-        }
-        let form = match o {
-            IqOutcome::Result(p) => admin::config_form(p),
-            _ => None,
-        };
-        let config = self.groups.room(&jid).and_then(|r| r.create.clone());
-        let id = self.ids.next_id();
-        let iq = admin::config_submit(&id, &jid, form.as_ref(), config.as_ref());
-        self.send_muc_iq(iq, MucPurpose::ConfigSubmit { room });
-    }
-
-    fn member_list_part(&mut self, room: String, o: IqOutcome) {
-        let Some(list) = self.groups.member_lists.get_mut(&room) else {
-            return;
-        };
-        list.remaining = list.remaining.saturating_sub(1);
-        match outcome_error(&o) {
-            None => {
-                if let IqOutcome::Result(p) = o {
-                    list.members.extend(admin::parse_members(p));
-                }
-            }
-            Some(e) => list.error = Some(e),
-        }
-        if list.remaining > 0 {
-            return;
-        }
-        let Some(list) = self.groups.member_lists.remove(&room) else {
-            return;
-        };
-        let event = match list.error {
-            Some(error) if list.members.is_empty() => Event::RoomError {
-                room,
-                action: RoomAction::MemberList,
-                error,
-            },
-            _ => Event::MemberList {
-                room,
-                members: list.members,
-            },
-        };
-        self.events.push_back(event);
-    }
-
-    fn room_archive_fin(&mut self, queryid: &str, o: IqOutcome) {
+    pub(super) fn room_archive_fin(&mut self, queryid: &str, o: IqOutcome) {
         let fin = match o {
             IqOutcome::Result(p) => mam::parse_fin(p),
             IqOutcome::Error(e) => Err(super::super::iq::describe_error(&e)),
