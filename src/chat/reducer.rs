@@ -519,6 +519,8 @@ impl ChatState {
             | Event::BlockList { .. }
             | Event::Blocked { .. }
             | Event::Unblocked { .. } => vec![],
+            // Group chat (issue 4): not used by the chat layer yet.
+            _ => vec![],
         }
     }
 

@@ -17,6 +17,7 @@ pub const OUR_FEATURES: &[&str] = &[
     ns::RECEIPTS,
     ns::SID,
     ns::DISPLAYED_MARKERS,
+    super::bookmarks::NOTIFY,
 ];
 
 /// The typing, presence and people features (issue 4); `+notify` asks

@@ -36,6 +36,8 @@ pub enum IqPurpose {
     /// Typing, presence and people requests (blocking, last activity, PEP
     /// nick and avatar, vCard).
     People(super::session::people::PeopleQuery),
+    /// Group chat and bookmarks (`muc_rooms.rs`).
+    Muc(super::muc_rooms::MucPurpose),
 }
 
 /// How a request ended.

@@ -44,6 +44,8 @@
 //!   `set_avatar`/`fetch_avatar` → `Event::AvatarChanged`/`Event::Avatar`
 //!   (XEP-0153 vCard avatars as fallback); XEP-0115 caps in our presence.
 //! - XEP-0191 `block`/`unblock` → `Event::BlockList`/`Blocked`/`Unblocked`.
+//! Group chat (issue 4): XEP-0045 rooms, XEP-0249 invitations, room
+//! archives and XEP-0402/0048 bookmarks; see the docs of [`muc`].
 
 #![cfg_attr(
     not(test),
@@ -53,6 +55,7 @@
 use crate::chat::{Availability, Millis, Subscription};
 use serde::{Deserialize, Serialize};
 
+mod bookmarks;
 mod carbons;
 mod disco;
 mod framing;
@@ -60,6 +63,11 @@ mod iq;
 mod mam;
 mod markers;
 mod message;
+pub mod muc;
+mod muc_admin;
+mod muc_archive;
+mod muc_rooms;
+mod muc_stanza;
 mod ping;
 mod presence;
 pub mod register;
@@ -81,6 +89,11 @@ mod pep;
 mod vcard;
 
 pub use chatstates::ChatState;
+pub use muc::{
+    Affiliation, Bookmark, Invitation, Member, MucError, Occupant, OccupantChange, Role,
+    RoomAction, RoomExit, RoomMessage,
+};
+pub use muc_archive::{RoomArchivePage, RoomArchiveQuery};
 pub use session::Session;
 pub use sm::Resumption;
 
@@ -319,6 +332,77 @@ pub enum Event {
     ArchiveFailed {
         query: ArchiveQuery,
         reason: String,
+    },
+    // ---- group chat (see `muc`) ----
+    /// The MUC service discovery finished (`None`: the server has none).
+    MucService {
+        service: Option<String>,
+    },
+    /// Our self-presence arrived: we are in `room` as `nick`. The next
+    /// event is `Occupants` with the whole list (start from empty).
+    RoomJoined {
+        room: String,
+        nick: String,
+        role: Role,
+        affiliation: Affiliation,
+    },
+    /// A room we created is configured and unlocked.
+    RoomCreated {
+        room: String,
+    },
+    /// We are out of `room` (left, kicked, banned, destroyed, …).
+    RoomLeft {
+        room: String,
+        exit: RoomExit,
+    },
+    /// A room request failed (joining, creating, moderation, …).
+    RoomError {
+        room: String,
+        action: RoomAction,
+        error: MucError,
+    },
+    /// A moderation or owner request succeeded.
+    RoomActionDone {
+        room: String,
+        action: RoomAction,
+    },
+    /// Occupants joined, changed or left, in order, batched.
+    Occupants {
+        room: String,
+        changes: Vec<OccupantChange>,
+    },
+    /// A groupchat message (ours when reflected: `from_me`).
+    RoomMessage(RoomMessage),
+    /// The room's subject (empty: none); `nick` who set it, if known.
+    RoomSubject {
+        room: String,
+        subject: String,
+        nick: Option<String>,
+    },
+    /// XEP-0333 in a room: `nick` displayed the message with stanza-id `id`.
+    RoomDisplayed {
+        room: String,
+        nick: String,
+        id: String,
+        from_me: bool,
+    },
+    /// A direct or mediated invitation to a room.
+    Invitation(Invitation),
+    /// Answer to `fetch_members`.
+    MemberList {
+        room: String,
+        members: Vec<Member>,
+    },
+    /// A page of a room's archive.
+    RoomArchive(RoomArchivePage),
+    /// A room archive query failed.
+    RoomArchiveFailed {
+        query: RoomArchiveQuery,
+        reason: String,
+    },
+    /// The whole bookmark list, after a fetch, a change or a notification.
+    Bookmarks {
+        rooms: Vec<Bookmark>,
     },
     /// A request the user made (e.g. adding a contact) failed or timed out;
     /// `request` names it (e.g. "add contact bob@example.org").

@@ -4,13 +4,17 @@
 //! markers, archive, IQ bookkeeping and keepalive). No IO: see the module
 //! docs in `mod.rs`.
 
+mod bookmarks;
+mod groups;
 mod online;
 pub(super) mod people;
 mod profile;
+mod room_admin;
 
 use super::framing::{self, Frame};
 use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};
 use super::mam;
+use super::muc_rooms::Groups;
 use super::ping::Keepalive;
 use super::presence::{PresenceUpdate, Presences};
 use super::sasl::{self, SaslClient, SaslStep};
@@ -59,6 +63,7 @@ pub struct Carried {
     presence: Presence,
     server_features: BTreeSet<String>,
     people: people::People,
+    groups: Groups,
 }
 
 pub struct Session {
@@ -91,6 +96,8 @@ pub struct Session {
     archive: mam::Queries,
     /// Typing, presence and people state (`people.rs`, `profile.rs`).
     people: people::People,
+    /// Rooms, MUC service, room archives, bookmarks.
+    groups: Groups,
 }
 
 impl Session {
@@ -120,6 +127,7 @@ impl Session {
             resumption: None,
             archive: mam::Queries::default(),
             people: people::People::default(),
+            groups: Groups::default(),
         }
     }
 
@@ -340,6 +348,7 @@ impl Session {
                 reason: "connection lost".into(),
             });
         }
+        self.end_groups();
         self.iqs.clear();
         self.presences.clear();
         self.deadline = None;
@@ -366,6 +375,7 @@ impl Session {
                         presence: self.presence.clone(),
                         server_features: self.server_features.clone(),
                         people: self.people.clone(),
+                        groups: self.groups.clone(),
                     },
                 })
             }
@@ -394,6 +404,7 @@ impl Session {
             Frame::Sm(nonza) => self.handle_sm(nonza),
             Frame::Iq(iq) => self.handle_iq(*iq),
             Frame::Message(m) => self.handle_message(&m),
+            Frame::Presence(p) if self.is_room_presence(&p) => self.handle_room_presence(&p),
             Frame::Presence(p) => {
                 match self.presences.handle(&p, &self.config.jid) {
                     Some(PresenceUpdate::Contact {
@@ -547,12 +558,14 @@ impl Session {
             presence,
             server_features,
             people,
+            groups,
         } = r.carried;
         self.roster = roster;
         self.presences = presences;
         self.presence = presence;
         self.server_features = server_features;
         self.people.restore(people);
+        self.groups = groups;
         self.sm = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
         let (acked, frames) = self.sm.resend_after(resumed.h);
         self.sent(acked.message_ids);

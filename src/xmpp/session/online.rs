@@ -376,6 +376,7 @@ impl Session {
                 }
             }
             (IqPurpose::People(query), o) => self.people_reply(query, o),
+            (IqPurpose::Muc(p), o) => self.handle_muc_reply(p, o),
             // Handled by the stream set-up.
             (IqPurpose::Bind, _) => {}
         }
@@ -402,6 +403,9 @@ impl Session {
     }
 
     pub(super) fn handle_message(&mut self, m: &Message) {
+        if self.handle_group_message(m) {
+            return; // Rooms, room archives, invitations, bookmarks.
+        }
         match mam::parse_result(m, &self.config.jid) {
             ArchiveResult::None => {}
             ArchiveResult::Rejected(reason) => return self.malformed(reason),
