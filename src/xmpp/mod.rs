@@ -44,6 +44,7 @@
 //!   `set_avatar`/`fetch_avatar` → `Event::AvatarChanged`/`Event::Avatar`
 //!   (XEP-0153 vCard avatars as fallback); XEP-0115 caps in our presence.
 //! - XEP-0191 `block`/`unblock` → `Event::BlockList`/`Blocked`/`Unblocked`.
+//!
 //! Group chat (issue 4): XEP-0045 rooms, XEP-0249 invitations, room
 //! archives and XEP-0402/0048 bookmarks; see the docs of [`muc`].
 
