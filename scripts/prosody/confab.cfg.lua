@@ -73,7 +73,7 @@ smacks_hibernation_time = 60
 modules_enabled = {
 	"roster"; "saslauth"; "disco"; "carbons"; "mam"; "smacks"; "pep";
 	"register"; "ping"; "blocklist"; "vcard4"; "bookmarks"; "private";
-	"offline"; "time"; "version";
+	"offline"; "time"; "version"; "lastactivity"; "csi_simple";
 	"http"; "websocket";
 }
 modules_disabled = { "s2s"; "tls" }

@@ -124,6 +124,14 @@ impl ChatState {
                 continue;
             }
             let chat = bare(&m.chat).to_string();
+            if !m.from_me {
+                if self.blocked.contains(&chat) {
+                    // Blocked: never shown, not even from the archive.
+                    continue;
+                }
+                // A message ends "typing…".
+                self.typing.remove(&chat);
+            }
             let timestamp = stamps[i];
             let message = StoredMessage {
                 id: k.id.clone(),

@@ -4,6 +4,7 @@
 
 pub mod ingest;
 pub mod model;
+mod people;
 pub mod reducer;
 pub mod text;
 

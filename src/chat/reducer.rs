@@ -20,6 +20,7 @@ pub const ARCHIVE_CURSOR: &str = "mam_last";
 /// Setting keys of the privacy choices.
 pub const READ_RECEIPTS: &str = "read_receipts";
 pub const RECEIPTS_FOR_STRANGERS: &str = "receipts_for_strangers";
+pub const SHARE_LAST_SEEN: &str = "share_last_seen";
 
 /// How many characters of a message the chat list shows.
 const PREVIEW_CHARS: usize = 80;
@@ -95,6 +96,22 @@ pub enum Command {
         before: Option<String>,
     },
     SetReceiptsForStrangers(bool),
+    SetShareLastSeen(bool),
+    /// XEP-0085 chat state for the chat with `to`.
+    SendChatState {
+        to: String,
+        state: crate::xmpp::ChatState,
+    },
+    /// XEP-0012: when was `jid` last online.
+    FetchLastSeen {
+        jid: String,
+    },
+    Block {
+        jid: String,
+    },
+    Unblock {
+        jid: String,
+    },
 }
 
 /// The user's privacy choices for receipts and read markers.
@@ -104,6 +121,8 @@ pub struct Privacy {
     pub read_receipts: bool,
     /// Send receipts and markers to people who are not contacts.
     pub receipts_for_strangers: bool,
+    /// Let contacts see when we were last online (idle time, XEP-0012).
+    pub share_last_seen: bool,
 }
 
 impl Default for Privacy {
@@ -111,6 +130,7 @@ impl Default for Privacy {
         Self {
             read_receipts: true,
             receipts_for_strangers: false,
+            share_last_seen: true,
         }
     }
 }
@@ -167,6 +187,18 @@ pub enum Input {
     },
     /// Whether the page is visible and focused (unread counting).
     Visible(bool),
+    /// The composer of the open chat: being typed in (`composing`), or
+    /// idle for a while; `has_text` tells paused from cleared.
+    Composing {
+        composing: bool,
+        has_text: bool,
+    },
+    Block {
+        jid: String,
+    },
+    Unblock {
+        jid: String,
+    },
     SetPrivacy(Privacy),
 }
 
@@ -214,6 +246,16 @@ pub struct ChatState {
     pub(super) displayed: HashMap<String, String>,
     /// Ids of incoming messages that did not ask for markers (this session).
     pub(super) not_markable: HashSet<String>,
+    /// Contacts typing to us now.
+    pub typing: HashSet<String>,
+    /// The chat state we last sent per chat (absent: active).
+    pub(super) my_typing: HashMap<String, crate::xmpp::ChatState>,
+    /// When contacts went idle (XEP-0319), from their presence.
+    pub idle: HashMap<String, Millis>,
+    /// When offline contacts were last online (XEP-0012).
+    pub last_seen: HashMap<String, Millis>,
+    /// Blocked addresses (XEP-0191).
+    pub blocked: BTreeSet<String>,
 }
 
 impl ChatState {
@@ -320,6 +362,12 @@ impl ChatState {
                     _ => vec![],
                 }
             }
+            Input::Composing {
+                composing,
+                has_text,
+            } => self.composing(composing, has_text),
+            Input::Block { jid } => vec![Effect::Command(Command::Block { jid })],
+            Input::Unblock { jid } => vec![Effect::Command(Command::Unblock { jid })],
             Input::SetPrivacy(privacy) => {
                 let mut effects = vec![];
                 for (key, old, new) in [
@@ -332,6 +380,11 @@ impl ChatState {
                         RECEIPTS_FOR_STRANGERS,
                         self.privacy.receipts_for_strangers,
                         privacy.receipts_for_strangers,
+                    ),
+                    (
+                        SHARE_LAST_SEEN,
+                        self.privacy.share_last_seen,
+                        privacy.share_last_seen,
                     ),
                 ] {
                     if old != new {
@@ -346,6 +399,11 @@ impl ChatState {
                         privacy.receipts_for_strangers,
                     )));
                 }
+                if self.privacy.share_last_seen != privacy.share_last_seen {
+                    effects.push(Effect::Command(Command::SetShareLastSeen(
+                        privacy.share_last_seen,
+                    )));
+                }
                 self.privacy = privacy;
                 effects
             }
@@ -353,6 +411,16 @@ impl ChatState {
     }
 
     fn open_chat(&mut self, jid: Option<String>) -> Vec<Effect> {
+        let mut effects = vec![];
+        if let Some(left) = self.open.clone().filter(|o| Some(o) != jid.as_ref()) {
+            // Leaving a chat while typing: say we stopped.
+            if self.my_typing.remove(&left).is_some() {
+                effects.push(Effect::Command(Command::SendChatState {
+                    to: left,
+                    state: crate::xmpp::ChatState::Active,
+                }));
+            }
+        }
         self.open = jid.clone();
         self.messages = Arc::default();
         self.divider = None;
@@ -361,14 +429,12 @@ impl ChatState {
             .as_ref()
             .and_then(|j| self.chats.get(j))
             .map_or(0, |c| c.unread);
-        match jid {
-            Some(jid) => {
-                let mut effects = self.clear_unread(&jid);
-                effects.push(Effect::LoadHistory(jid));
-                effects
-            }
-            None => vec![],
+        if let Some(jid) = jid {
+            effects.extend(self.clear_unread(&jid));
+            effects.extend(self.ask_last_seen(&jid));
+            effects.push(Effect::LoadHistory(jid));
         }
+        effects
     }
 
     pub(super) fn clear_unread(&mut self, jid: &str) -> Vec<Effect> {
@@ -401,6 +467,8 @@ impl ChatState {
             error: None,
         };
         self.upsert_loaded(message.clone());
+        // The message carries <active/>: we are no longer typing.
+        self.sent_active(&to);
         let chat = self.touch_chat(&to, &body, now, false);
         vec![
             Effect::SaveMessage(message),
@@ -487,11 +555,27 @@ impl ChatState {
                 jid,
                 availability,
                 status,
-                ..
+                idle_since,
             } => {
+                match idle_since {
+                    Some(at) => self.idle.insert(jid.clone(), at),
+                    None => self.idle.remove(&jid),
+                };
+                if availability == Availability::Offline {
+                    // Gone now: "last seen" is now, unless the server says when.
+                    self.typing.remove(&jid);
+                }
                 self.presence.insert(jid, (availability, status));
                 vec![]
             }
+            Event::ChatState { from, state } => self.chat_state(from, state),
+            Event::LastSeen { jid, at, .. } => {
+                self.last_seen.insert(jid, at);
+                vec![]
+            }
+            Event::BlockList { jids } => self.block_list(jids),
+            Event::Blocked { jid } => self.blocked_one(jid, true),
+            Event::Unblocked { jid } => self.blocked_one(jid, false),
             Event::SubscriptionRequest { from } => {
                 let already = self.contacts.get(&from).is_some_and(|c| {
                     matches!(c.subscription, Subscription::From | Subscription::Both)
@@ -511,14 +595,9 @@ impl ChatState {
             }
             Event::Malformed { .. } => vec![],
             // Typing, presence and people (issue 4): not shown yet.
-            Event::ChatState { .. }
-            | Event::LastSeen { .. }
-            | Event::AvatarChanged { .. }
-            | Event::Avatar { .. }
-            | Event::NickChanged { .. }
-            | Event::BlockList { .. }
-            | Event::Blocked { .. }
-            | Event::Unblocked { .. } => vec![],
+            Event::AvatarChanged { .. } | Event::Avatar { .. } | Event::NickChanged { .. } => {
+                vec![]
+            }
             // Group chat (issue 4): not used by the chat layer yet.
             _ => vec![],
         }

@@ -565,10 +565,12 @@ fn no_displayed_marker_when_read_receipts_are_off_or_not_asked_for() {
         Input::SetPrivacy(Privacy {
             read_receipts: false,
             receipts_for_strangers: true,
+            share_last_seen: false,
         }),
         5,
     );
     assert!(fx.contains(&Effect::Command(Command::SetReceiptsForStrangers(true))));
+    assert!(fx.contains(&Effect::Command(Command::SetShareLastSeen(false))));
     assert!(fx.contains(&Effect::SaveSetting {
         key: READ_RECEIPTS.into(),
         value: "false".into()
@@ -730,4 +732,168 @@ fn a_burst_of_more_than_a_thousand_in_one_second_keeps_its_order() {
     // The newest message sorts last.
     assert_eq!(s.chats["bob@x"].last_activity, 7_000 + 2_499);
     assert_eq!(s.chats["bob@x"].last_preview, "2499");
+}
+
+// ---- typing, last seen, blocking ----
+
+use crate::xmpp::ChatState as Typing;
+
+#[test]
+fn typing_shows_until_paused_or_a_message_comes() {
+    let mut s = signed_in();
+    let state = |st| {
+        Input::Xmpp(Event::ChatState {
+            from: "bob@x".into(),
+            state: st,
+        })
+    };
+    s.apply(state(Typing::Composing), 1);
+    assert_eq!(s.status_line("bob@x", |_| String::new()), "typing…");
+    s.apply(state(Typing::Paused), 2);
+    assert!(!s.typing.contains("bob@x"));
+    s.apply(state(Typing::Composing), 3);
+    s.apply(
+        Input::Xmpp(Event::Message(msg("bob@x", "hi", "a", false))),
+        4,
+    );
+    assert!(!s.typing.contains("bob@x"), "the message ends typing");
+}
+
+#[test]
+fn our_typing_is_sent_once_per_change_and_ends_with_the_message() {
+    let mut s = signed_in();
+    open(&mut s, "bob@x");
+    let typing = |composing, has_text| Input::Composing {
+        composing,
+        has_text,
+    };
+    let sent = |fx: &[Effect]| -> Vec<Typing> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Command(Command::SendChatState { state, .. }) => Some(*state),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(sent(&s.apply(typing(true, true), 1)), [Typing::Composing]);
+    assert!(
+        sent(&s.apply(typing(true, true), 2)).is_empty(),
+        "no repeat"
+    );
+    assert_eq!(sent(&s.apply(typing(false, true), 3)), [Typing::Paused]);
+    assert_eq!(sent(&s.apply(typing(true, true), 4)), [Typing::Composing]);
+    // Sending carries <active/>: no separate state, and typing again starts anew.
+    s.apply(
+        Input::Send {
+            body: "hi".into(),
+            id: "o1".into(),
+        },
+        5,
+    );
+    assert_eq!(sent(&s.apply(typing(true, true), 6)), [Typing::Composing]);
+    // Leaving the chat while typing says active.
+    let fx = s.apply(Input::Open(None), 7);
+    assert_eq!(sent(&fx), [Typing::Active]);
+}
+
+#[test]
+fn an_offline_contact_shows_when_last_seen() {
+    let mut s = signed_in();
+    s.apply(
+        Input::Xmpp(Event::RosterPush {
+            item: RosterItem {
+                jid: "bob@x".into(),
+                name: None,
+                subscription: Subscription::Both,
+                pending_out: false,
+            },
+        }),
+        1,
+    );
+    let fx = s.apply(Input::Open(Some("bob@x".into())), 2);
+    assert!(fx.contains(&Effect::Command(Command::FetchLastSeen {
+        jid: "bob@x".into()
+    })));
+    s.apply(
+        Input::Xmpp(Event::LastSeen {
+            jid: "bob@x".into(),
+            seconds_ago: 60,
+            at: 1_000,
+        }),
+        3,
+    );
+    assert_eq!(
+        s.status_line("bob@x", |at| format!("at {at}")),
+        "last seen at 1000"
+    );
+    s.apply(
+        Input::Xmpp(Event::ContactPresence {
+            jid: "bob@x".into(),
+            availability: Availability::Away,
+            status: None,
+            idle_since: Some(900),
+        }),
+        4,
+    );
+    assert_eq!(
+        s.status_line("bob@x", |at| format!("at {at}")),
+        "away since at 900"
+    );
+    // Online: no question asked when the chat is opened.
+    s.apply(
+        Input::Xmpp(Event::ContactPresence {
+            jid: "bob@x".into(),
+            availability: Availability::Online,
+            status: None,
+            idle_since: None,
+        }),
+        5,
+    );
+    let fx = s.apply(Input::Open(Some("bob@x".into())), 6);
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, Effect::Command(Command::FetchLastSeen { .. }))));
+    assert_eq!(s.status_line("bob@x", |_| String::new()), "online");
+}
+
+#[test]
+fn a_blocked_contact_never_shows_messages_or_typing() {
+    let mut s = signed_in();
+    s.apply(
+        Input::Xmpp(Event::Blocked {
+            jid: "spam@x".into(),
+        }),
+        1,
+    );
+    s.apply(
+        Input::Xmpp(Event::ChatState {
+            from: "spam@x".into(),
+            state: Typing::Composing,
+        }),
+        2,
+    );
+    assert!(s.typing.is_empty());
+    let fx = s.apply(
+        page(
+            ArchiveQuery::CatchUp,
+            vec![archived("spam@x", "buy", "a", "A1", 10)],
+            true,
+        ),
+        3,
+    );
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, Effect::SaveMessage(_) | Effect::SaveMessages(_))));
+    assert!(!s.chats.contains_key("spam@x"));
+    s.apply(
+        Input::Xmpp(Event::Unblocked {
+            jid: "spam@x".into(),
+        }),
+        4,
+    );
+    s.apply(
+        Input::Xmpp(Event::Message(msg("spam@x", "hi", "b", false))),
+        5,
+    );
+    assert_eq!(s.chats["spam@x"].unread, 1);
 }

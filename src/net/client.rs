@@ -43,6 +43,8 @@ struct Inner {
     timer: Option<Timer>,
     retry_timer: Option<Timer>,
     attempts: u32,
+    /// XEP-0352 state for new sessions.
+    active: bool,
     /// Reconnect on failure (false for an interactive sign-in until it worked).
     retry: bool,
     stopped: bool,
@@ -72,6 +74,7 @@ impl Client {
             timer: None,
             retry_timer: None,
             attempts: 0,
+            active: true,
             retry,
             stopped: false,
             listener: Rc::new(listener),
@@ -116,6 +119,42 @@ impl Client {
             s.fetch_archive(after);
             true
         })
+    }
+
+    pub fn set_share_last_seen(&self, share: bool) {
+        if let Some(session) = self.0.borrow_mut().session.as_mut() {
+            session.set_share_last_seen(share);
+        }
+        self.0.borrow_mut().config.share_last_seen = share;
+        self.pump();
+    }
+
+    /// XEP-0085 chat state to `to`.
+    pub fn send_chat_state(&self, to: &str, state: crate::xmpp::ChatState) {
+        self.with_session(|s| s.send_chat_state(to, state));
+    }
+
+    /// XEP-0012: when `jid` was last online (`Event::LastSeen`).
+    pub fn fetch_last_activity(&self, jid: &str) {
+        self.with_session(|s| s.fetch_last_activity(jid));
+    }
+
+    pub fn block(&self, jid: &str) {
+        self.with_session(|s| s.block(jid));
+    }
+
+    pub fn unblock(&self, jid: &str) {
+        self.with_session(|s| s.unblock(jid));
+    }
+
+    /// XEP-0352: the user is looking at the app (or not). Kept for the
+    /// next session too.
+    pub fn set_active(&self, active: bool) {
+        if let Some(session) = self.0.borrow_mut().session.as_mut() {
+            session.set_active(active);
+        }
+        self.0.borrow_mut().active = active;
+        self.pump();
     }
 
     /// Catch up over the whole archive, oldest first.
@@ -219,6 +258,9 @@ impl Client {
                     Some(r) => Session::resume(config, Box::new(BrowserIds), r),
                     None => Session::new(config, Box::new(BrowserIds)),
                 };
+                if !me.active {
+                    session.set_active(false);
+                }
                 session.start(now());
                 me.session = Some(session);
             }

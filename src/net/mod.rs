@@ -6,7 +6,7 @@ pub mod fetch;
 pub mod ids;
 pub mod register;
 mod socket;
-mod timer;
+pub mod timer;
 
 pub use client::{Client, ClientEvent, ConnState};
 

@@ -62,6 +62,7 @@ fn watch_visibility() {
             .unwrap_or(true);
         if ctx.chat.with_untracked(|s| s.visible) != visible {
             ctx.dispatch(Input::Visible(visible));
+            ctx.controller().set_active(visible);
             if visible {
                 // Back from a sleeping laptop or a background tab: the
                 // socket may be dead without having closed.

@@ -45,6 +45,11 @@ fn ChatRow(chat: Chat) -> impl IntoView {
             )
         }
     };
+    let typing = {
+        let jid = jid.clone();
+        Memo::new(move |_| ctx.chat.with(|s| s.typing.contains(&jid)))
+    };
+    let preview = chat.last_preview.clone();
     let selected = {
         let jid = jid.clone();
         move || ctx.chat.with(|s| s.open.as_deref() == Some(jid.as_str()))
@@ -77,7 +82,9 @@ fn ChatRow(chat: Chat) -> impl IntoView {
                     </span>
                     <span class="row-bottom">
                         <span class=presence_class>{presence}</span>
-                        <span class="preview">{chat.last_preview.clone()}</span>
+                        <span class="preview" class:typing=move || typing.get()>
+                            {move || if typing.get() { "typing…".to_owned() } else { preview.clone() }}
+                        </span>
                         {(unread > 0).then(|| view! {
                             <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
                         })}

@@ -49,6 +49,25 @@ pub fn Conversation() -> impl IntoView {
     let jid = Memo::new(move |_| ctx.chat.with(|s| s.open.clone().unwrap_or_default()));
     let name = Memo::new(move |_| ctx.chat.with(|s| s.display_name(&jid.get())));
     let presence = Memo::new(move |_| ctx.chat.with(|s| s.availability(&jid.get())).label());
+    // "typing…", "online", "last seen today at 14:05", …
+    let status = Memo::new(move |_| {
+        let now = crate::net::now();
+        ctx.chat
+            .with(|s| s.status_line(&jid.get(), |at| time::relative(at, now)))
+    });
+    let blocked = Memo::new(move |_| ctx.chat.with(|s| s.blocked.contains(&jid.get())));
+    let is_self = Memo::new(move |_| {
+        ctx.chat
+            .with(|s| s.me.as_deref() == Some(jid.get().as_str()))
+    });
+    let toggle_block = move |_| {
+        let jid = jid.get_untracked();
+        if blocked.get_untracked() {
+            ctx.dispatch(Input::Unblock { jid });
+        } else {
+            ctx.dispatch(Input::Block { jid });
+        }
+    };
     let log: NodeRef<leptos::html::Div> = NodeRef::new();
     let messages = Memo::new(move |_| ctx.chat.with(|s| s.messages.clone()));
     let divider = Memo::new(move |_| ctx.chat.with(|s| s.divider.clone()));
@@ -95,8 +114,13 @@ pub fn Conversation() -> impl IntoView {
                     on:click=move |_| ctx.dispatch(Input::Open(None))>"←"</button>
                 <div class="title">
                     <h2>{name}</h2>
-                    <span class=move || format!("presence {}", presence.get())>{presence}</span>
+                    <span class=move || format!("presence {}", presence.get()) aria-live="polite">{status}</span>
                 </div>
+                <Show when=move || !is_self.get()>
+                    <button class="quiet" on:click=toggle_block>
+                        {move || if blocked.get() { "Unblock" } else { "Block" }}
+                    </button>
+                </Show>
             </header>
             <div role="log" aria-label="Messages" aria-live="polite" class="log" node_ref=log on:scroll=on_scroll>
                 <Show when=move || older.get() != OlderState::Exhausted>

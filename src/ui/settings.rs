@@ -33,6 +33,11 @@ pub fn Settings() -> impl IntoView {
                         "Send receipts to people not in my contacts"
                     </label>
                     <p class="hint">"Delivery and read receipts tell the sender you are online and reading."</p>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || privacy.get().share_last_seen
+                            on:change=move |ev| set(|p, on| p.share_last_seen = on, checked(&ev)) />
+                        "Share my last seen"
+                    </label>
                     <div class="actions">
                         <button type="button" class="primary" on:click=move |_| open.set(false)>"Close"</button>
                     </div>

@@ -5,7 +5,7 @@
 use crate::chat::ingest::Batch;
 use crate::chat::reducer::{
     ChatState, Command, Effect, Input, Privacy, ARCHIVE_CURSOR, HISTORY_PAGE, READ_RECEIPTS,
-    RECEIPTS_FOR_STRANGERS,
+    RECEIPTS_FOR_STRANGERS, SHARE_LAST_SEEN,
 };
 use crate::net::{self, Client, ClientEvent, ConnState};
 use crate::store::indexed_db::IndexedDbStore;
@@ -171,6 +171,10 @@ impl Controller {
                 store.setting(RECEIPTS_FOR_STRANGERS).await.ok().flatten(),
                 defaults.receipts_for_strangers,
             ),
+            share_last_seen: flag(
+                store.setting(SHARE_LAST_SEEN).await.ok().flatten(),
+                defaults.share_last_seen,
+            ),
         };
         *self.store.borrow_mut() = Some(Rc::new(store));
         let ctx = self.ctx();
@@ -209,7 +213,10 @@ impl Controller {
                 .ctx()
                 .chat
                 .with_untracked(|s| s.privacy.receipts_for_strangers),
-            share_last_seen: true,
+            share_last_seen: self
+                .ctx()
+                .chat
+                .with_untracked(|s| s.privacy.share_last_seen),
         };
         *self.pending.borrow_mut() = Some((session.clone(), remember || restored));
         let weak = Rc::downgrade(self);
@@ -343,6 +350,13 @@ impl Controller {
                 Some("") => client.fetch_archive_from_start(),
                 Some(after) => client.fetch_archive(Some(after)),
             };
+        }
+    }
+
+    /// XEP-0352: whether the user is looking at the app.
+    pub fn set_active(&self, active: bool) {
+        if let Some(client) = self.client.borrow().as_ref() {
+            client.set_active(active);
         }
     }
 
@@ -503,6 +517,11 @@ impl Controller {
                         Command::SetReceiptsForStrangers(allow) => {
                             client.set_receipts_for_strangers(allow)
                         }
+                        Command::SetShareLastSeen(share) => client.set_share_last_seen(share),
+                        Command::SendChatState { to, state } => client.send_chat_state(&to, state),
+                        Command::FetchLastSeen { jid } => client.fetch_last_activity(&jid),
+                        Command::Block { jid } => client.block(&jid),
+                        Command::Unblock { jid } => client.unblock(&jid),
                         Command::FetchOlder { chat, before } => {
                             if !client.fetch_older(&chat, before.as_deref(), HISTORY_PAGE) {
                                 self.dispatch(Input::Xmpp(Event::ArchiveFailed {

@@ -43,3 +43,13 @@ pub fn short(ms: Millis, now: Millis) -> String {
         format!("{}/{}", d.get_date(), d.get_month() + 1)
     }
 }
+
+/// "today at 14:05", "yesterday at 09:30" or "on Mon Nov 23 2026 at 18:00".
+pub fn relative(ms: Millis, now: Millis) -> String {
+    let day = match day_label(ms, now).as_str() {
+        "Today" => "today".to_owned(),
+        "Yesterday" => "yesterday".to_owned(),
+        other => format!("on {other}"),
+    };
+    format!("{day} at {}", clock(ms))
+}
