@@ -62,10 +62,9 @@ async fn write_sample(store: &IndexedDbStore) -> Result<(), StoreError> {
         .await?;
     store
         .put_chat(&Chat {
-            jid: ALICE.to_owned(),
-            last_activity: 20,
             last_preview: "hi".to_owned(),
             unread: 1,
+            ..Chat::empty(ALICE, 20)
         })
         .await?;
     store

@@ -22,6 +22,8 @@ pub struct Batch {
     pub existing: Vec<Option<StoredMessage>>,
     /// Set for archive pages.
     pub page: Option<PageInfo>,
+    /// Group (room) messages: the author is `room/nick`.
+    pub group: bool,
 }
 
 /// What an archive page says besides its messages.
@@ -32,6 +34,8 @@ pub struct PageInfo {
     pub first: Option<String>,
     pub last: Option<String>,
     pub complete: bool,
+    /// A room's archive (its own cursor), not the account's.
+    pub room: Option<String>,
 }
 
 impl Batch {
@@ -41,6 +45,17 @@ impl Batch {
             messages: vec![message],
             existing: vec![],
             page: None,
+            group: false,
+        }
+    }
+
+    /// Room messages (live, or an archive page of the room).
+    pub fn group(messages: Vec<IncomingMessage>, page: Option<PageInfo>) -> Self {
+        Self {
+            messages,
+            existing: vec![],
+            page,
+            group: true,
         }
     }
 
@@ -54,7 +69,9 @@ impl Batch {
                 first: page.first,
                 last: page.last,
                 complete: page.complete,
+                room: None,
             }),
+            group: false,
         }
     }
 
@@ -137,7 +154,11 @@ impl ChatState {
                 id: k.id.clone(),
                 chat: chat.clone(),
                 from_me: m.from_me,
-                sender: bare(&m.from).to_string(),
+                sender: if batch.group {
+                    m.from.clone()
+                } else {
+                    bare(&m.from).to_string()
+                },
                 body: m.body.clone(),
                 timestamp,
                 status: if m.from_me {
@@ -150,6 +171,13 @@ impl ChatState {
             };
             if !m.markable && !m.from_me {
                 self.not_markable.insert(k.id.clone());
+            }
+            if batch.group {
+                touched.extend(
+                    self.ensure_group_chat(&chat, timestamp)
+                        .into_iter()
+                        .map(|_| chat.clone()),
+                );
             }
             let is_open = self.open.as_deref() == Some(chat.as_str());
             if is_open {
@@ -177,6 +205,11 @@ impl ChatState {
                         .entry(chat.clone())
                         .or_default()
                         .push(k.id.clone());
+                    if batch.group && self.mentions_me(&chat, &m.body) {
+                        if let Some(c) = self.chats.get_mut(&chat) {
+                            c.mentions += 1;
+                        }
+                    }
                 }
                 touched.insert(chat);
             }
@@ -203,10 +236,14 @@ impl ChatState {
                     ArchiveQuery::CatchUp => {
                         // The cursor moves only after the page's messages
                         // are stored (effects run in order).
+                        let key = match &page.room {
+                            Some(room) => format!("{}{room}", super::groups::ROOM_CURSOR),
+                            None => ARCHIVE_CURSOR.to_owned(),
+                        };
                         if let Some(last) = page.last {
-                            effects.push(cursor(last));
+                            effects.push(Effect::SaveSetting { key, value: last });
                         }
-                        if page.complete {
+                        if page.complete && page.room.is_none() {
                             self.syncing = false;
                         }
                     }
@@ -225,7 +262,7 @@ impl ChatState {
             None => {
                 // Once caught up, live archive ids move the cursor too, so
                 // the next catch-up does not fetch them again.
-                if !self.syncing {
+                if !self.syncing && !batch.group {
                     if let Some(id) = newest_stanza_id {
                         effects.push(cursor(id));
                     }
@@ -376,6 +413,17 @@ impl ChatState {
         if self.not_markable.contains(&newest.id) || self.displayed.get(&chat) == Some(&newest.id) {
             return vec![];
         }
+        if self.is_group(&chat) {
+            // In a room, markers name the room's archive id.
+            let Some(stanza_id) = newest.stanza_id.clone() else {
+                return vec![];
+            };
+            self.displayed.insert(chat.clone(), newest.id.clone());
+            return vec![Effect::Command(Command::SendRoomDisplayed {
+                room: chat,
+                stanza_id,
+            })];
+        }
         let id = marker_id(newest).to_string();
         self.displayed.insert(chat.clone(), newest.id.clone());
         vec![Effect::Command(Command::SendDisplayed { to: chat, id })]
@@ -444,6 +492,9 @@ impl ChatState {
         // The oldest archive id we know in this chat; own messages sent
         // from here learn theirs during the catch-up.
         let before = self.messages.iter().find_map(|m| m.stanza_id.clone());
+        if self.is_group(&chat) {
+            return Effect::Command(Command::FetchRoomOlder { room: chat, before });
+        }
         Effect::Command(Command::FetchOlder { chat, before })
     }
 
@@ -462,10 +513,18 @@ impl ChatState {
             // The whole page was already here: keep going back from it.
             if let Some(before) = first {
                 self.older = OlderState::Loading;
-                return vec![Effect::Command(Command::FetchOlder {
-                    chat: chat.to_owned(),
-                    before: Some(before),
-                })];
+                let command = if self.is_group(chat) {
+                    Command::FetchRoomOlder {
+                        room: chat.to_owned(),
+                        before: Some(before),
+                    }
+                } else {
+                    Command::FetchOlder {
+                        chat: chat.to_owned(),
+                        before: Some(before),
+                    }
+                };
+                return vec![Effect::Command(command)];
             }
         }
         self.older = OlderState::Idle;

@@ -108,6 +108,15 @@ pub struct Chat {
     pub last_activity: Millis,
     pub last_preview: String,
     pub unread: u32,
+    /// A group chat (XEP-0045 room); `jid` is the room's address.
+    #[serde(default)]
+    pub group: bool,
+    /// The group's name (rooms have no roster name).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Unread messages that mention us (groups).
+    #[serde(default)]
+    pub mentions: u32,
 }
 
 impl Chat {
@@ -118,6 +127,9 @@ impl Chat {
             last_activity,
             last_preview: String::new(),
             unread: 0,
+            group: false,
+            name: None,
+            mentions: 0,
         }
     }
 }

@@ -112,6 +112,50 @@ pub enum Command {
     Unblock {
         jid: String,
     },
+    // ---- groups ----
+    CreateRoom {
+        name: String,
+        description: String,
+    },
+    JoinRoom {
+        room: String,
+        nick: Option<String>,
+    },
+    LeaveRoom {
+        room: String,
+    },
+    SendRoomMessage {
+        room: String,
+        body: String,
+        id: String,
+    },
+    /// XEP-0333 in a room: we displayed the message with archive id `stanza_id`.
+    SendRoomDisplayed {
+        room: String,
+        stanza_id: String,
+    },
+    /// Make `jid` a member and send it an invitation.
+    Invite {
+        room: String,
+        jid: String,
+    },
+    DeclineInvitation {
+        room: String,
+        from: String,
+    },
+    SetBookmark {
+        room: String,
+        name: Option<String>,
+        nick: Option<String>,
+    },
+    RemoveBookmark {
+        room: String,
+    },
+    /// One older page of a room's archive.
+    FetchRoomOlder {
+        room: String,
+        before: Option<String>,
+    },
 }
 
 /// The user's privacy choices for receipts and read markers.
@@ -200,6 +244,32 @@ pub enum Input {
         jid: String,
     },
     SetPrivacy(Privacy),
+    // ---- groups ----
+    /// "New group": create a private room.
+    CreateGroup {
+        name: String,
+        description: String,
+    },
+    /// The shell asked the server for `room` on behalf of `CreateGroup`.
+    GroupCreating {
+        room: String,
+        name: String,
+    },
+    /// "Join group" by address.
+    JoinGroup {
+        room: String,
+    },
+    /// Leave the open group (and forget its bookmark).
+    LeaveGroup,
+    /// Invite `jid` to the open group.
+    Invite {
+        jid: String,
+    },
+    /// Join (`accept`) or decline the invitation to `room`.
+    AnswerInvitation {
+        room: String,
+        accept: bool,
+    },
 }
 
 /// Where loading older history of the open chat stands.
@@ -256,6 +326,17 @@ pub struct ChatState {
     pub last_seen: HashMap<String, Millis>,
     /// Blocked addresses (XEP-0191).
     pub blocked: BTreeSet<String>,
+    /// Group chats by room address.
+    pub rooms: HashMap<String, super::groups::Room>,
+    /// Invitations waiting for Join or Decline.
+    pub invitations: Vec<crate::xmpp::Invitation>,
+    pub bookmarks: Vec<crate::xmpp::Bookmark>,
+    /// The server's group chat service, once discovered.
+    pub muc_service: Option<String>,
+    /// Rooms being created, with the name the user gave.
+    pub(super) creating: HashMap<String, String>,
+    /// The room to open once it is joined (or created).
+    pub(super) opening_room: Option<String>,
 }
 
 impl ChatState {
@@ -278,11 +359,13 @@ impl ChatState {
         chats
     }
 
-    /// The name to show for a JID: roster name, else the address.
+    /// The name to show for a JID: a group's name, the roster name, else
+    /// the address.
     pub fn display_name(&self, jid: &str) -> String {
-        self.contacts
+        self.chats
             .get(jid)
             .and_then(|c| c.name.clone())
+            .or_else(|| self.contacts.get(jid).and_then(|c| c.name.clone()))
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| jid.to_string())
     }
@@ -368,6 +451,12 @@ impl ChatState {
             } => self.composing(composing, has_text),
             Input::Block { jid } => vec![Effect::Command(Command::Block { jid })],
             Input::Unblock { jid } => vec![Effect::Command(Command::Unblock { jid })],
+            Input::CreateGroup { name, description } => self.create_group(name, description),
+            Input::GroupCreating { room, name } => self.group_creating(room, name),
+            Input::JoinGroup { room } => self.join_group(room, None),
+            Input::LeaveGroup => self.leave_group(),
+            Input::Invite { jid } => self.invite(jid),
+            Input::AnswerInvitation { room, accept } => self.answer_invitation(&room, accept),
             Input::SetPrivacy(privacy) => {
                 let mut effects = vec![];
                 for (key, old, new) in [
@@ -440,8 +529,9 @@ impl ChatState {
     pub(super) fn clear_unread(&mut self, jid: &str) -> Vec<Effect> {
         self.unread_ids.remove(jid);
         match self.chats.get_mut(jid) {
-            Some(chat) if chat.unread > 0 => {
+            Some(chat) if chat.unread > 0 || chat.mentions > 0 => {
                 chat.unread = 0;
+                chat.mentions = 0;
                 vec![Effect::SaveChat(chat.clone())]
             }
             _ => vec![],
@@ -470,11 +560,21 @@ impl ChatState {
         // The message carries <active/>: we are no longer typing.
         self.sent_active(&to);
         let chat = self.touch_chat(&to, &body, now, false);
+        let command = self.send_command(to, body, id);
         vec![
             Effect::SaveMessage(message),
             Effect::SaveChat(chat),
-            Effect::Command(Command::SendMessage { to, body, id }),
+            Effect::Command(command),
         ]
+    }
+
+    /// The protocol command that sends `body` in the chat `to`.
+    fn send_command(&self, to: String, body: String, id: String) -> Command {
+        if self.is_group(&to) {
+            Command::SendRoomMessage { room: to, body, id }
+        } else {
+            Command::SendMessage { to, body, id }
+        }
     }
 
     /// Sends a Failed message again with the same id, so the recipient can
@@ -487,11 +587,7 @@ impl ChatState {
         else {
             return vec![];
         };
-        let command = Command::SendMessage {
-            to: m.chat.clone(),
-            body: m.body.clone(),
-            id: m.id.clone(),
-        };
+        let command = self.send_command(m.chat.clone(), m.body.clone(), m.id.clone());
         let mut effects = self.set_status(id, MessageStatus::Pending, None);
         effects.push(Effect::Command(command));
         effects
@@ -503,6 +599,7 @@ impl ChatState {
                 self.me = Some(bare(&jid).to_string());
                 // The shell starts the archive catch-up on every fresh session.
                 self.syncing = true;
+                self.rooms_reset();
                 vec![]
             }
             Event::Resumed { .. } => {
@@ -598,8 +695,52 @@ impl ChatState {
             Event::AvatarChanged { .. } | Event::Avatar { .. } | Event::NickChanged { .. } => {
                 vec![]
             }
-            // Group chat (issue 4): not used by the chat layer yet.
-            _ => vec![],
+            Event::MucService { service } => {
+                self.muc_service = service;
+                vec![]
+            }
+            Event::RoomJoined {
+                room,
+                nick,
+                role,
+                affiliation,
+            } => self.room_joined(room, nick, role, affiliation, now),
+            Event::RoomCreated { room } => self.room_created(room, now),
+            Event::RoomLeft { room, exit } => self.room_left(room, exit),
+            Event::RoomError {
+                room,
+                action,
+                error,
+            } => self.room_error(room, action, error),
+            Event::Occupants { room, changes } => self.occupants(room, changes),
+            Event::RoomMessage(m) => self.ingest(Batch::room_message(m), now),
+            Event::RoomSubject { room, subject, .. } => {
+                self.rooms.entry(room).or_default().subject = subject;
+                vec![]
+            }
+            Event::RoomDisplayed {
+                room,
+                id,
+                from_me: true,
+                ..
+            } => self.marker(crate::xmpp::Marker {
+                chat: room,
+                id,
+                from_me: true,
+            }),
+            Event::Invitation(invitation) => self.invitation(invitation),
+            Event::RoomArchive(page) => self.ingest(Batch::room_page(page), now),
+            Event::RoomArchiveFailed { query, reason } => {
+                if matches!(query, crate::xmpp::RoomArchiveQuery::Older { .. }) {
+                    self.older = OlderState::Idle;
+                }
+                self.notice = Some(format!("Could not load the group's history: {reason}"));
+                vec![]
+            }
+            Event::Bookmarks { rooms } => self.bookmarks_changed(rooms),
+            Event::RoomDisplayed { .. }
+            | Event::RoomActionDone { .. }
+            | Event::MemberList { .. } => vec![],
         }
     }
 

@@ -312,7 +312,9 @@ fn page(query: ArchiveQuery, messages: Vec<IncomingMessage>, complete: bool) -> 
             first,
             last,
             complete,
+            room: None,
         }),
+        group: false,
     })
 }
 
@@ -343,6 +345,7 @@ fn a_message_the_store_already_has_is_dropped_but_teaches_its_archive_id() {
             messages: vec![copy],
             existing: vec![Some(stored.clone())],
             page: None,
+            group: false,
         }),
         9,
     );
@@ -896,4 +899,219 @@ fn a_blocked_contact_never_shows_messages_or_typing() {
         5,
     );
     assert_eq!(s.chats["spam@x"].unread, 1);
+}
+
+// ---- groups ----
+
+use crate::xmpp::{Affiliation, Bookmark, Invitation, Role, RoomMessage};
+
+fn room_msg(room: &str, nick: &str, body: &str, origin: &str, from_me: bool) -> RoomMessage {
+    RoomMessage {
+        room: room.into(),
+        nick: nick.into(),
+        jid: None,
+        from_me,
+        markable: true,
+        id: Some(origin.into()),
+        origin_id: Some(origin.into()),
+        stanza_id: Some(format!("S-{origin}")),
+        body: body.into(),
+        delay: None,
+    }
+}
+
+fn joined(s: &mut ChatState, room: &str) -> Vec<Effect> {
+    s.apply(
+        Input::Xmpp(Event::RoomJoined {
+            room: room.into(),
+            nick: "me".into(),
+            role: Role::Participant,
+            affiliation: Affiliation::Owner,
+        }),
+        10,
+    )
+}
+
+#[test]
+fn a_new_group_is_named_bookmarked_and_opened_once_created() {
+    let mut s = signed_in();
+    let fx = s.apply(
+        Input::CreateGroup {
+            name: "Hikers".into(),
+            description: "Sundays".into(),
+        },
+        1,
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Command(Command::CreateRoom {
+            name: "Hikers".into(),
+            description: "Sundays".into()
+        })]
+    );
+    s.apply(
+        Input::GroupCreating {
+            room: "r1@muc.x".into(),
+            name: "Hikers".into(),
+        },
+        2,
+    );
+    let fx = joined(&mut s, "r1@muc.x");
+    assert!(fx.iter().any(|e| matches!(e,
+        Effect::Command(Command::SetBookmark { room, .. }) if room == "r1@muc.x")));
+    assert_eq!(s.open, None, "opened only once configured");
+    let fx = s.apply(
+        Input::Xmpp(Event::RoomCreated {
+            room: "r1@muc.x".into(),
+        }),
+        3,
+    );
+    assert_eq!(s.open.as_deref(), Some("r1@muc.x"));
+    assert_eq!(s.display_name("r1@muc.x"), "Hikers");
+    assert!(s.chats["r1@muc.x"].group);
+    assert!(fx.iter().any(|e| matches!(e,
+        Effect::Command(Command::SetBookmark { name: Some(n), .. }) if n == "Hikers")));
+}
+
+#[test]
+fn group_messages_are_sent_to_the_room_and_the_reflection_is_not_a_second_copy() {
+    let mut s = signed_in();
+    joined(&mut s, "r@muc.x");
+    open(&mut s, "r@muc.x");
+    let fx = s.apply(
+        Input::Send {
+            body: "hello all".into(),
+            id: "o1".into(),
+        },
+        20,
+    );
+    assert!(fx.contains(&Effect::Command(Command::SendRoomMessage {
+        room: "r@muc.x".into(),
+        body: "hello all".into(),
+        id: "o1".into()
+    })));
+    // The room reflects it with our origin-id: found as already stored.
+    let reflection =
+        crate::chat::groups::incoming(room_msg("r@muc.x", "me", "hello all", "o1", true));
+    let stored = s.messages[0].clone();
+    s.apply(
+        Input::Ingest(Batch {
+            messages: vec![reflection],
+            existing: vec![Some(stored)],
+            page: None,
+            group: true,
+        }),
+        21,
+    );
+    assert_eq!(s.messages.len(), 1);
+    assert_eq!(s.messages[0].status, MessageStatus::Sent);
+    assert_eq!(s.messages[0].stanza_id.as_deref(), Some("S-o1"));
+}
+
+#[test]
+fn others_in_a_group_are_unread_with_their_nick_and_mentions_count() {
+    let mut s = signed_in();
+    joined(&mut s, "r@muc.x");
+    let fx = s.apply(
+        Input::Xmpp(Event::RoomMessage(room_msg(
+            "r@muc.x", "ann", "hi", "a1", false,
+        ))),
+        30,
+    );
+    let Some(Effect::SaveMessage(m)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(m.sender, "r@muc.x/ann");
+    assert_eq!(m.chat, "r@muc.x");
+    s.apply(
+        Input::Xmpp(Event::RoomMessage(room_msg(
+            "r@muc.x", "ann", "@me look", "a2", false,
+        ))),
+        31,
+    );
+    assert_eq!(s.chats["r@muc.x"].unread, 2);
+    assert_eq!(s.chats["r@muc.x"].mentions, 1);
+    // Opening it: one room marker, by the room's archive id.
+    open(&mut s, "r@muc.x");
+    assert_eq!(s.chats["r@muc.x"].mentions, 0);
+    let history: Vec<StoredMessage> = vec![StoredMessage {
+        id: "a2".into(),
+        chat: "r@muc.x".into(),
+        from_me: false,
+        sender: "r@muc.x/ann".into(),
+        body: "@me look".into(),
+        timestamp: 31,
+        status: MessageStatus::Received,
+        stanza_id: Some("S-a2".into()),
+        error: None,
+    }];
+    let fx = s.apply(
+        Input::History {
+            chat: "r@muc.x".into(),
+            messages: history,
+        },
+        32,
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Command(Command::SendRoomDisplayed {
+            room: "r@muc.x".into(),
+            stanza_id: "S-a2".into()
+        })]
+    );
+}
+
+#[test]
+fn bookmarks_bring_groups_back_and_join_them_and_invitations_wait_for_an_answer() {
+    let mut s = signed_in();
+    let fx = s.apply(
+        Input::Xmpp(Event::Bookmarks {
+            rooms: vec![Bookmark {
+                room: "r@muc.x".into(),
+                name: Some("Team".into()),
+                autojoin: true,
+                nick: Some("me".into()),
+                password: None,
+            }],
+        }),
+        1,
+    );
+    assert!(fx.contains(&Effect::Command(Command::JoinRoom {
+        room: "r@muc.x".into(),
+        nick: Some("me".into())
+    })));
+    assert_eq!(s.display_name("r@muc.x"), "Team");
+    let invitation = Invitation {
+        room: "other@muc.x".into(),
+        from: "bob@x".into(),
+        reason: None,
+        password: None,
+        mediated: true,
+    };
+    s.apply(Input::Xmpp(Event::Invitation(invitation.clone())), 2);
+    s.apply(Input::Xmpp(Event::Invitation(invitation)), 3);
+    assert_eq!(s.invitations.len(), 1, "once");
+    let fx = s.apply(
+        Input::AnswerInvitation {
+            room: "other@muc.x".into(),
+            accept: false,
+        },
+        4,
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Command(Command::DeclineInvitation {
+            room: "other@muc.x".into(),
+            from: "bob@x".into()
+        })]
+    );
+    assert!(s.invitations.is_empty());
+    // Leaving forgets the bookmark.
+    joined(&mut s, "r@muc.x");
+    open(&mut s, "r@muc.x");
+    let fx = s.apply(Input::LeaveGroup, 5);
+    assert!(fx.contains(&Effect::Command(Command::RemoveBookmark {
+        room: "r@muc.x".into()
+    })));
+    assert!(!s.rooms["r@muc.x"].joined);
 }

@@ -157,6 +157,77 @@ impl Client {
         self.pump();
     }
 
+    // ---- groups (XEP-0045) ----
+
+    /// After a fresh session: find the group service, fetch the bookmarks
+    /// (which rejoin the rooms).
+    pub fn start_groups(&self) {
+        self.with_session(|s| {
+            s.discover_muc_service();
+            s.fetch_bookmarks();
+        });
+    }
+
+    /// Creates a private group; its address, or why not.
+    pub fn create_room(&self, name: &str, description: &str) -> Result<String, String> {
+        let mut result = Err("not connected".to_owned());
+        self.with_session(|s| {
+            result = s
+                .create_room(name, description, None)
+                .map_err(|e| e.to_string());
+        });
+        result
+    }
+
+    pub fn join_room(&self, room: &str, nick: Option<&str>) -> Result<(), String> {
+        let mut result = Err("not connected".to_owned());
+        self.with_session(|s| result = s.join_room(room, nick, None).map_err(|e| e.to_string()));
+        result
+    }
+
+    pub fn leave_room(&self, room: &str) {
+        self.with_session(|s| s.leave_room(room));
+    }
+
+    pub fn send_room_message(&self, room: &str, body: &str, id: &str) -> bool {
+        self.with_session(|s| s.send_room_message(room, body, id).is_ok())
+    }
+
+    pub fn send_room_displayed(&self, room: &str, stanza_id: &str) {
+        self.with_session(|s| s.send_room_displayed(room, stanza_id));
+    }
+
+    /// Makes `jid` a member of the (members-only) room and invites it.
+    pub fn invite(&self, room: &str, jid: &str) {
+        self.with_session(|s| {
+            s.set_affiliation(room, jid, crate::xmpp::Affiliation::Member);
+            s.invite(room, jid, None);
+        });
+    }
+
+    pub fn decline_invitation(&self, room: &str, inviter: &str) {
+        self.with_session(|s| s.decline_invitation(room, inviter, None));
+    }
+
+    pub fn set_bookmark(&self, room: &str, name: Option<&str>, nick: Option<&str>) {
+        self.with_session(|s| s.set_bookmark(room, name, true, nick));
+    }
+
+    pub fn remove_bookmark(&self, room: &str) {
+        self.with_session(|s| s.remove_bookmark(room));
+    }
+
+    pub fn fetch_room_archive(&self, room: &str, after: Option<&str>) {
+        self.with_session(|s| s.fetch_room_archive(room, after));
+    }
+
+    pub fn fetch_room_older(&self, room: &str, before: Option<&str>, max: usize) -> bool {
+        self.with_session(|s| {
+            s.fetch_room_older(room, before, max);
+            true
+        })
+    }
+
     /// Catch up over the whole archive, oldest first.
     pub fn fetch_archive_from_start(&self) -> bool {
         self.with_session(|s| {

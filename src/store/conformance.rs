@@ -101,6 +101,10 @@ fn chat(jid: &str, last_activity: u64) -> Chat {
         last_activity,
         last_preview: format!("preview {jid}"),
         unread: 0,
+        // Every field round-trips, group ones included.
+        group: last_activity.is_multiple_of(2),
+        name: Some(format!("name of {jid}")),
+        mentions: 1,
     }
 }
 

@@ -251,6 +251,12 @@ impl Controller {
             }
             ClientEvent::Xmpp(Event::Message(m)) => self.enqueue(Job::Ingest(Batch::live(m))),
             ClientEvent::Xmpp(Event::Archive(page)) => self.enqueue(Job::Ingest(Batch::page(page))),
+            ClientEvent::Xmpp(Event::RoomMessage(m)) => {
+                self.enqueue(Job::Ingest(Batch::room_message(m)))
+            }
+            ClientEvent::Xmpp(Event::RoomArchive(page)) => {
+                self.enqueue(Job::Ingest(Batch::room_page(page)))
+            }
             ClientEvent::Xmpp(event) => {
                 match &event {
                     Event::Online { scram_keys, .. } => {
@@ -269,8 +275,16 @@ impl Controller {
                         let me = self.clone();
                         spawn_local(async move {
                             me.clone().flush_outbox().await;
-                            me.catch_up().await;
+                            me.clone().catch_up().await;
+                            if let Some(client) = me.client.borrow().clone() {
+                                client.start_groups();
+                            }
                         });
+                    }
+                    Event::RoomJoined { room, .. } => {
+                        let me = self.clone();
+                        let room = room.clone();
+                        spawn_local(async move { me.catch_up_room(&room).await });
                     }
                     Event::Resumed { .. } => {
                         // The server kept the stream and delivers what it
@@ -351,6 +365,23 @@ impl Controller {
                 Some(after) => client.fetch_archive(Some(after)),
             };
         }
+    }
+
+    /// A joined room's history after the newest archive id we have of it
+    /// (its newest page the first time).
+    async fn catch_up_room(self: Rc<Self>, room: &str) {
+        let Some(store) = self.store.borrow().clone() else {
+            return;
+        };
+        let key = format!("{}{room}", crate::chat::groups::ROOM_CURSOR);
+        let after = store.setting(&key).await.ok().flatten();
+        if let Some(client) = self.client.borrow().clone() {
+            client.fetch_room_archive(room, after.as_deref());
+        }
+    }
+
+    fn notify(&self, text: String) {
+        self.ctx().chat.update(|s| s.notice = Some(text));
     }
 
     /// XEP-0352: whether the user is looking at the app.
@@ -522,6 +553,40 @@ impl Controller {
                         Command::FetchLastSeen { jid } => client.fetch_last_activity(&jid),
                         Command::Block { jid } => client.block(&jid),
                         Command::Unblock { jid } => client.unblock(&jid),
+                        Command::CreateRoom { name, description } => {
+                            match client.create_room(&name, &description) {
+                                Ok(room) => self.dispatch(Input::GroupCreating { room, name }),
+                                Err(e) => self.notify(format!("Could not create the group: {e}.")),
+                            }
+                        }
+                        Command::JoinRoom { room, nick } => {
+                            if let Err(e) = client.join_room(&room, nick.as_deref()) {
+                                self.notify(format!("Could not join {room}: {e}."));
+                            }
+                        }
+                        Command::LeaveRoom { room } => client.leave_room(&room),
+                        Command::SendRoomMessage { room, body, id } => {
+                            client.send_room_message(&room, &body, &id);
+                        }
+                        Command::SendRoomDisplayed { room, stanza_id } => {
+                            client.send_room_displayed(&room, &stanza_id)
+                        }
+                        Command::Invite { room, jid } => client.invite(&room, &jid),
+                        Command::DeclineInvitation { room, from } => {
+                            client.decline_invitation(&room, &from)
+                        }
+                        Command::SetBookmark { room, name, nick } => {
+                            client.set_bookmark(&room, name.as_deref(), nick.as_deref())
+                        }
+                        Command::RemoveBookmark { room } => client.remove_bookmark(&room),
+                        Command::FetchRoomOlder { room, before } => {
+                            if !client.fetch_room_older(&room, before.as_deref(), HISTORY_PAGE) {
+                                self.dispatch(Input::Xmpp(Event::RoomArchiveFailed {
+                                    query: crate::xmpp::RoomArchiveQuery::Older { room },
+                                    reason: "not connected".into(),
+                                }));
+                            }
+                        }
                         Command::FetchOlder { chat, before } => {
                             if !client.fetch_older(&chat, before.as_deref(), HISTORY_PAGE) {
                                 self.dispatch(Input::Xmpp(Event::ArchiveFailed {
