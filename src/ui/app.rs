@@ -3,6 +3,7 @@
 use super::chat_list::ChatList;
 use super::connection_status::ConnectionStatus;
 use super::conversation::Conversation;
+use super::groups::{Invitations, JoinGroup, NewGroup};
 use super::new_chat::NewChat;
 use super::requests::Requests;
 use super::settings::Settings;
@@ -37,7 +38,9 @@ fn Main() -> impl IntoView {
                     <button class="quiet" on:click=sign_out>"Sign out"</button>
                 </header>
                 <NewChat/>
+                <div class="group-buttons"><NewGroup/><JoinGroup/></div>
                 <Requests/>
+                <Invitations/>
                 <ChatList/>
             </aside>
             <main class="pane">

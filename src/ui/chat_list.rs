@@ -17,7 +17,7 @@ pub fn ChatList() -> impl IntoView {
                 <p class="hint">"No chats yet."</p>
             </Show>
             <ul>
-                <For each=move || chats.get() key=|c: &Chat| (c.jid.clone(), c.last_activity, c.unread, c.last_preview.clone())
+                <For each=move || chats.get() key=|c: &Chat| (c.jid.clone(), c.last_activity, c.unread, c.mentions, c.last_preview.clone(), c.name.clone())
                     children=move |c: Chat| view! { <ChatRow chat=c/> } />
             </ul>
         </nav>
@@ -85,6 +85,9 @@ fn ChatRow(chat: Chat) -> impl IntoView {
                         <span class="preview" class:typing=move || typing.get()>
                             {move || if typing.get() { "typing…".to_owned() } else { preview.clone() }}
                         </span>
+                        {(chat.mentions > 0).then(|| view! {
+                            <span class="badge mention" aria-label="mentioned">"@"</span>
+                        })}
                         {(unread > 0).then(|| view! {
                             <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
                         })}

@@ -2,6 +2,7 @@
 //! messages" divider, older history on scrolling up, composer.
 
 use super::composer::Composer;
+use super::groups::{GroupActions, Members};
 use super::message_view::MessageView;
 use super::state::use_app;
 use super::time;
@@ -56,6 +57,16 @@ pub fn Conversation() -> impl IntoView {
             .with(|s| s.status_line(&jid.get(), |at| time::relative(at, now)))
     });
     let blocked = Memo::new(move |_| ctx.chat.with(|s| s.blocked.contains(&jid.get())));
+    let group = Memo::new(move |_| ctx.chat.with(|s| s.is_group(&jid.get())));
+    let show_members = RwSignal::new(false);
+    // A group's line under the name: its subject, else how many are in.
+    let group_line = Memo::new(move |_| {
+        ctx.chat.with(|s| match s.rooms.get(&jid.get()) {
+            Some(r) if !r.subject.is_empty() => r.subject.clone(),
+            Some(r) if r.joined => format!("{} members", r.occupants.len()),
+            _ => "not joined".to_owned(),
+        })
+    });
     let is_self = Memo::new(move |_| {
         ctx.chat
             .with(|s| s.me.as_deref() == Some(jid.get().as_str()))
@@ -114,9 +125,15 @@ pub fn Conversation() -> impl IntoView {
                     on:click=move |_| ctx.dispatch(Input::Open(None))>"←"</button>
                 <div class="title">
                     <h2>{name}</h2>
-                    <span class=move || format!("presence {}", presence.get()) aria-live="polite">{status}</span>
+                    <Show when=move || !group.get()
+                        fallback=move || view! { <span class="presence">{group_line}</span> }>
+                        <span class=move || format!("presence {}", presence.get()) aria-live="polite">{status}</span>
+                    </Show>
                 </div>
-                <Show when=move || !is_self.get()>
+                <Show when=move || group.get()>
+                    <GroupActions show_members/>
+                </Show>
+                <Show when=move || !is_self.get() && !group.get()>
                     <button class="quiet" on:click=toggle_block>
                         {move || if blocked.get() { "Unblock" } else { "Block" }}
                     </button>
@@ -133,6 +150,9 @@ pub fn Conversation() -> impl IntoView {
                     Row::Message(m) => view! { <MessageView message=m/> }.into_any(),
                 }/>
             </div>
+            <Show when=move || group.get() && show_members.get()>
+                <Members room=jid/>
+            </Show>
             <Composer/>
         </section>
     }

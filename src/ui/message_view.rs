@@ -30,6 +30,15 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
             .into_any(),
         })
         .collect();
+    // In a group, others' messages name their author (room/nick).
+    let author = (!message.from_me)
+        .then(|| {
+            message
+                .sender
+                .split_once('/')
+                .map(|(_, nick)| nick.to_owned())
+        })
+        .flatten();
     let status = message.status;
     let own = message.from_me;
     let error = message.error.clone();
@@ -38,6 +47,7 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
     let retry = move |_| use_app().dispatch(Input::Retry { id: id.clone() });
     view! {
         <article class="msg" class:own=own class:theirs=!own class:failed=status == MessageStatus::Failed>
+            {author.map(|nick| view! { <p class="author">{nick}</p> })}
             <p class="body">{body}</p>
             <footer class="meta">
                 <time>{time::clock(message.timestamp)}</time>

@@ -7,6 +7,7 @@ mod composer;
 mod connection_status;
 mod conversation;
 pub mod error;
+mod groups;
 mod message_view;
 mod new_chat;
 mod register;

@@ -1,0 +1,230 @@
+//! Group chat controls: "New group" and "Join group" dialogs, invitations
+//! waiting for an answer, and the group header actions (Members, Invite,
+//! Leave group).
+
+use super::state::use_app;
+use crate::chat::reducer::Input;
+use crate::xmpp::{validate_address, Affiliation, Role};
+use leptos::prelude::*;
+
+/// A modal form with a title, fields, an error line and two buttons.
+#[component]
+fn Dialog(
+    title: &'static str,
+    submit_label: &'static str,
+    open: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    let close = move || {
+        open.set(false);
+        error.set(None);
+    };
+    view! {
+        <div class="backdrop" on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+            <form role="dialog" aria-modal="true" aria-label=title class="card dialog"
+                on:submit=move |ev| { ev.prevent_default(); on_submit() }>
+                <h2>{title}</h2>
+                {children()}
+                <Show when=move || error.get().is_some()>
+                    <p role="alert" class="error">{move || error.get().unwrap_or_default()}</p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" class="primary">{submit_label}</button>
+                    <button type="button" on:click=move |_| close()>"Cancel"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+pub fn NewGroup() -> impl IntoView {
+    let ctx = use_app();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let submit = move || {
+        let n = name.get_untracked().trim().to_owned();
+        if n.is_empty() {
+            error.set(Some("Give the group a name.".into()));
+            return;
+        }
+        if ctx.chat.with_untracked(|s| s.muc_service.is_none()) {
+            error.set(Some(
+                "This server has no group chat service (or it is not known yet).".into(),
+            ));
+            return;
+        }
+        ctx.dispatch(Input::CreateGroup {
+            name: n,
+            description: description.get_untracked().trim().to_owned(),
+        });
+        name.set(String::new());
+        description.set(String::new());
+        open.set(false);
+    };
+    view! {
+        <button class="quiet" on:click=move |_| open.set(true)>"New group"</button>
+        <Show when=move || open.get()>
+            <Dialog title="New group" submit_label="Create" open error on_submit=submit>
+                <label>"Group name"
+                    <input type="text" prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev)) />
+                </label>
+                <label>"Description"
+                    <input type="text" prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev)) />
+                </label>
+            </Dialog>
+        </Show>
+    }
+}
+
+#[component]
+pub fn JoinGroup() -> impl IntoView {
+    let ctx = use_app();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let address = RwSignal::new(String::new());
+    let submit = move || {
+        let typed = address.get_untracked();
+        // xmpp:room@service?join links work too.
+        let typed = typed.trim().trim_start_matches("xmpp:");
+        let typed = typed.split('?').next().unwrap_or_default();
+        match validate_address(typed) {
+            Ok(room) => {
+                ctx.dispatch(Input::JoinGroup {
+                    room: room.to_string(),
+                });
+                address.set(String::new());
+                open.set(false);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <button class="quiet" on:click=move |_| open.set(true)>"Join group"</button>
+        <Show when=move || open.get()>
+            <Dialog title="Join group" submit_label="Join" open error on_submit=submit>
+                <label>"Group address"
+                    <input type="text" inputmode="email" placeholder="room@conference.example.org"
+                        autocapitalize="none" spellcheck="false" prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev)) />
+                </label>
+            </Dialog>
+        </Show>
+    }
+}
+
+/// Invitations to groups, each with Join and Decline.
+#[component]
+pub fn Invitations() -> impl IntoView {
+    let ctx = use_app();
+    let list = move || ctx.chat.with(|s| s.invitations.clone());
+    view! {
+        <Show when=move || ctx.chat.with(|s| !s.invitations.is_empty())>
+            <section aria-label="Group invitations" class="requests">
+                <h2>"Group invitations"</h2>
+                <ul>
+                    <For each=list key=|i| i.room.clone() children=move |i: crate::xmpp::Invitation| {
+                        let (a, d) = (i.room.clone(), i.room.clone());
+                        let name = ctx.chat.with_untracked(|s| s.display_name(&i.room));
+                        view! {
+                            <li class="request">
+                                <span class="who">{format!("{} invites you to {name}", i.from)}</span>
+                                <button class="primary" title=format!("Join {name}")
+                                    on:click=move |_| ctx.dispatch(Input::AnswerInvitation { room: a.clone(), accept: true })>"Join"</button>
+                                <button title=format!("Decline {name}")
+                                    on:click=move |_| ctx.dispatch(Input::AnswerInvitation { room: d.clone(), accept: false })>"Decline"</button>
+                            </li>
+                        }
+                    }/>
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The header actions of an open group.
+#[component]
+pub fn GroupActions(show_members: RwSignal<bool>) -> impl IntoView {
+    let ctx = use_app();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let address = RwSignal::new(String::new());
+    let submit = move || match validate_address(&address.get_untracked()) {
+        Ok(jid) => {
+            ctx.dispatch(Input::Invite {
+                jid: jid.to_string(),
+            });
+            address.set(String::new());
+            open.set(false);
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    view! {
+        <button class="quiet" aria-pressed=move || show_members.get().to_string()
+            on:click=move |_| show_members.update(|v| *v = !*v)>"Members"</button>
+        <button class="quiet" on:click=move |_| open.set(true)>"Invite"</button>
+        <button class="quiet" on:click=move |_| ctx.dispatch(Input::LeaveGroup)>"Leave group"</button>
+        <Show when=move || open.get()>
+            <Dialog title="Invite" submit_label="Invite" open error on_submit=submit>
+                <label>"Address"
+                    <input type="text" inputmode="email" placeholder="name@example.org"
+                        autocapitalize="none" spellcheck="false" prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev)) />
+                </label>
+            </Dialog>
+        </Show>
+    }
+}
+
+/// The occupants of the open group, with role and affiliation.
+#[component]
+pub fn Members(room: Memo<String>) -> impl IntoView {
+    let ctx = use_app();
+    let occupants = Memo::new(move |_| {
+        ctx.chat.with(|s| {
+            s.rooms
+                .get(&room.get())
+                .map(|r| r.occupants.values().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let label = |o: &crate::xmpp::Occupant| {
+        let mut parts = vec![];
+        match o.affiliation {
+            Affiliation::Owner => parts.push("owner"),
+            Affiliation::Admin => parts.push("admin"),
+            _ => {}
+        }
+        if o.role == Role::Moderator && parts.is_empty() {
+            parts.push("moderator");
+        }
+        if o.is_me {
+            parts.push("you");
+        }
+        parts.join(", ")
+    };
+    view! {
+        <section role="region" aria-label="Members" class="members">
+            <h3>{move || format!("{} members", occupants.with(Vec::len))}</h3>
+            <ul>
+                <For each=move || occupants.get()
+                    key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)
+                    children=move |o| {
+                        let note = label(&o);
+                        view! {
+                            <li class="member">
+                                <span class="nick">{o.nick.clone()}</span>
+                                {(!note.is_empty()).then(|| view! { <span class="role">{note}</span> })}
+                            </li>
+                        }
+                    }/>
+            </ul>
+        </section>
+    }
+}
