@@ -157,6 +157,19 @@ impl ChatState {
         effects
     }
 
+    /// A room's own name, for a group known only by its address (joined
+    /// from an invitation or by address).
+    pub(super) fn room_info(&mut self, room: String, name: String, now: Millis) -> Vec<Effect> {
+        let mut effects = self.ensure_group_chat(&room, now);
+        if let Some(chat) = self.chats.get_mut(&room) {
+            if chat.name.is_none() {
+                chat.name = Some(name);
+                effects.push(Effect::SaveChat(chat.clone()));
+            }
+        }
+        effects
+    }
+
     fn open_room(&mut self, room: String) -> Vec<Effect> {
         self.apply(super::reducer::Input::Open(Some(room)), 0)
     }

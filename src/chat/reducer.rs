@@ -706,6 +706,7 @@ impl ChatState {
                 affiliation,
             } => self.room_joined(room, nick, role, affiliation, now),
             Event::RoomCreated { room } => self.room_created(room, now),
+            Event::RoomInfo { room, name } => self.room_info(room, name, now),
             Event::RoomLeft { room, exit } => self.room_left(room, exit),
             Event::RoomError {
                 room,

@@ -185,6 +185,10 @@ impl Client {
         result
     }
 
+    pub fn fetch_room_info(&self, room: &str) {
+        self.with_session(|s| s.fetch_room_info(room));
+    }
+
     pub fn leave_room(&self, room: &str) {
         self.with_session(|s| s.leave_room(room));
     }

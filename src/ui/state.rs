@@ -376,6 +376,7 @@ impl Controller {
         let key = format!("{}{room}", crate::chat::groups::ROOM_CURSOR);
         let after = store.setting(&key).await.ok().flatten();
         if let Some(client) = self.client.borrow().clone() {
+            client.fetch_room_info(room);
             client.fetch_room_archive(room, after.as_deref());
         }
     }

@@ -347,6 +347,11 @@ pub enum Event {
         role: Role,
         affiliation: Affiliation,
     },
+    /// A room's name, from its disco#info identity.
+    RoomInfo {
+        room: String,
+        name: String,
+    },
     /// A room we created is configured and unlocked.
     RoomCreated {
         room: String,

@@ -47,6 +47,18 @@ pub fn is_conference(payload: Option<Element>) -> bool {
         .is_some_and(|r| r.identities.iter().any(|i| i.category == "conference"))
 }
 
+/// The room name from a disco#info result (its conference identity), if
+/// the room has one.
+pub fn room_name(payload: Option<Element>) -> Option<String> {
+    payload
+        .and_then(|p| DiscoInfoResult::try_from(p).ok())?
+        .identities
+        .into_iter()
+        .find(|i| i.category == "conference")
+        .and_then(|i| i.name)
+        .filter(|n| !n.trim().is_empty())
+}
+
 /// `<iq type='get' to=ROOM><query xmlns='…muc#owner'/></iq>`.
 pub fn config_request(id: &str, room: &BareJid) -> Iq {
     iq_get(

@@ -38,6 +38,10 @@ pub enum MucPurpose {
     Archive {
         queryid: String,
     },
+    /// disco#info on a room (its name).
+    RoomInfo {
+        room: String,
+    },
     /// disco#info on our bare JID (does PEP have `bookmarks:1#compat`?).
     AccountInfo,
     BookmarksGet,

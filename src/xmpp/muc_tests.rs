@@ -1044,3 +1044,35 @@ fn rooms_are_kept_over_a_resume() {
     assert_eq!(t.s.room_nick(ROOM), Some("user"));
     t.s.send_room_message(ROOM, "still here", "m2").unwrap();
 }
+
+#[test]
+fn a_room_tells_its_name_through_disco_info() {
+    let mut t = joined();
+    t.s.fetch_room_info(ROOM);
+    t.expect_sent(&[&format!(
+        "<iq xmlns='jabber:client' type='get' id='id5' to='{ROOM}'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'/></iq>"
+    )]);
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' id='id5' from='{ROOM}'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text' name='Hikers'/>\
+         <feature var='http://jabber.org/protocol/muc'/></query></iq>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::RoomInfo {
+            room: ROOM.into(),
+            name: "Hikers".into()
+        }]
+    );
+    // A room without a name says nothing.
+    t.s.fetch_room_info(ROOM);
+    t.sent();
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' id='id6' from='{ROOM}'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text'/></query></iq>"
+    ));
+    assert_eq!(t.events(), vec![]);
+}

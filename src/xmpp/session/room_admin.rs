@@ -12,6 +12,21 @@ use super::Session;
 use jid::BareJid;
 
 impl Session {
+    /// Asks a room for its name: `Event::RoomInfo` (nothing if it has none).
+    pub fn fetch_room_info(&mut self, room: &str) {
+        let Ok(jid) = BareJid::new(room) else {
+            return;
+        };
+        if !self.is_online() {
+            return;
+        }
+        let id = self.ids.next_id();
+        let purpose = MucPurpose::RoomInfo {
+            room: jid.to_string(),
+        };
+        self.send_muc_iq(admin::info_request(&id, jid.into()), purpose);
+    }
+
     /// Changes the subject: `Event::RoomSubject` and `Event::RoomActionDone`
     /// when the room reflects it, or `Event::RoomError`.
     pub fn set_subject(&mut self, room: &str, subject: &str) {
@@ -195,6 +210,13 @@ impl Session {
                         .push_back(Event::MucService { service: Some(jid) });
                 } else if self.groups.discovering == 0 && self.groups.service.is_none() {
                     self.events.push_back(Event::MucService { service: None });
+                }
+            }
+            MucPurpose::RoomInfo { room } => {
+                if let IqOutcome::Result(p) = o {
+                    if let Some(name) = admin::room_name(p) {
+                        self.events.push_back(Event::RoomInfo { room, name });
+                    }
                 }
             }
             MucPurpose::ConfigForm { room } => self.config_form(room, o),

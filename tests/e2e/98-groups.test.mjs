@@ -1,0 +1,98 @@
+// Issue 4, group chat (XEP-0045 on Prosody's conference.localhost): three
+// browser sessions. Alice creates a group and invites two contacts; Bob
+// joins from the invitation; they talk; Carol, offline meanwhile, joins
+// later and sees the history from the room archive; Bob leaves; the group
+// comes back for Alice after a reload (bookmarks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { uniqueName } from './lib/env.js';
+import { withBrowser } from './lib/browser.js';
+import { prosody } from './lib/prosody.js';
+import { makeContacts } from './lib/xmpp.js';
+import { eventually, expectText, expectVisible } from './lib/wait.js';
+import { ui, T, signIn, openChat, sendMessage, waitForMessage } from './lib/ui.js';
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const dialog = (page, name) => page.getByRole('dialog', { name });
+const members = (page) => page.getByRole('region', { name: 'Members' });
+const invitations = (page) => page.getByRole('region', { name: 'Group invitations' });
+
+async function invite(page, address) {
+  await button(page, 'Invite').click();
+  const d = dialog(page, 'Invite');
+  await d.getByRole('textbox', { name: 'Address' }).fill(address);
+  await button(d, 'Invite').click();
+  await eventually(async () => (await d.count()) === 0, { timeout: T.ui, what: 'invite dialog closed' });
+}
+
+async function joinFromInvitation(page) {
+  const list = invitations(page);
+  await expectVisible(list, { timeout: T.connect });
+  await button(list, 'Join').click();
+}
+
+test('a group: create, invite two, talk, a late member reads the history, leave, back after reload', { timeout: 300_000 }, async (t) => {
+  const alice = await prosody.newAccount('gra');
+  const bob = await prosody.newAccount('grb');
+  const carol = await prosody.newAccount('grc');
+  await makeContacts(alice, bob);
+  await makeContacts(alice, carol);
+  const group = `Hikers ${uniqueName('g')}`;
+
+  await withBrowser(t, async ({ open }) => {
+    const a = await open('alice');
+    const b = await open('bob');
+    await signIn(a.page, { address: alice.jid, password: alice.password, remember: true });
+    await signIn(b.page, { address: bob.jid, password: bob.password });
+
+    // Alice creates the group: it opens, with her as its only member.
+    await button(a.page, 'New group').click();
+    const create = dialog(a.page, 'New group');
+    await create.getByRole('textbox', { name: 'Group name' }).fill(group);
+    await create.getByRole('textbox', { name: 'Description' }).fill('Sunday walks');
+    await button(create, 'Create').click();
+    await expectVisible(a.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
+    await button(a.page, 'Members').click();
+    await expectText(members(a.page), /1 members/, { timeout: T.ui });
+
+    // Invitations: Bob (online) and Carol (offline for now).
+    await invite(a.page, bob.jid);
+    await invite(a.page, carol.jid);
+    await joinFromInvitation(b.page);
+    await expectVisible(b.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
+    await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob in the member list' });
+
+    // Messages both ways, with the author's nickname on the other side.
+    const hello = `hello group ${uniqueName('m')}`;
+    await sendMessage(a.page, hello);
+    const got = await waitForMessage(b.page, hello);
+    assert.match(await got.innerText(), new RegExp(alice.user), 'the author is named');
+    const reply = `hi all ${uniqueName('m')}`;
+    await sendMessage(b.page, reply);
+    await waitForMessage(a.page, reply);
+    // Alice's own message shows once (the room's reflection is not a second copy).
+    assert.equal(await ui.message(a.page, hello).count(), 1);
+
+    // Carol signs in later: the invitation waits for her; joining shows the history.
+    const c = await open('carol');
+    await signIn(c.page, { address: carol.jid, password: carol.password });
+    await joinFromInvitation(c.page);
+    await expectVisible(c.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
+    await waitForMessage(c.page, hello, T.connect);
+    await waitForMessage(c.page, reply, T.connect);
+    assert.equal(await ui.message(c.page, hello).count(), 1, 'history once');
+
+    // Bob leaves: the others see him go.
+    await expectText(members(a.page), /3 members/, { timeout: T.ui });
+    await button(b.page, 'Leave group').click();
+    await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob gone from the member list' });
+
+    // Alice reloads: the bookmark brings the group back, joined, with its history.
+    await a.page.reload();
+    await expectVisible(ui.chats(a.page), { timeout: T.ui });
+    await openChat(a.page, group, T.connect);
+    await waitForMessage(a.page, reply, T.connect);
+    await button(a.page, 'Members').click();
+    await expectText(members(a.page), /2 members/, { timeout: T.connect, what: 'rejoined after reload' });
+  });
+});
