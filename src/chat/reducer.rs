@@ -151,11 +151,39 @@ pub enum Command {
     RemoveBookmark {
         room: String,
     },
+    /// An owner's or moderator's action in a room.
+    Moderate {
+        room: String,
+        action: Moderation,
+    },
     /// One older page of a room's archive.
     FetchRoomOlder {
         room: String,
         before: Option<String>,
     },
+}
+
+/// What an owner, admin or moderator can do to someone in a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moderation {
+    /// Remove from the room now (role none); they may come back if members.
+    Kick {
+        nick: String,
+    },
+    /// Ban for good (affiliation outcast).
+    Ban {
+        jid: String,
+    },
+    /// Grant or revoke membership or admin.
+    Affiliation {
+        jid: String,
+        affiliation: crate::xmpp::Affiliation,
+    },
+    SetSubject {
+        subject: String,
+    },
+    /// Delete the group (owner).
+    Destroy,
 }
 
 /// The user's privacy choices for receipts and read markers.
@@ -265,6 +293,10 @@ pub enum Input {
     Invite {
         jid: String,
     },
+    /// An action on the open group.
+    Moderate(Moderation),
+    /// The user closed the notice.
+    DismissNotice,
     /// Join (`accept`) or decline the invitation to `room`.
     AnswerInvitation {
         room: String,
@@ -456,6 +488,14 @@ impl ChatState {
             Input::JoinGroup { room } => self.join_group(room, None),
             Input::LeaveGroup => self.leave_group(),
             Input::Invite { jid } => self.invite(jid),
+            Input::DismissNotice => {
+                self.notice = None;
+                vec![]
+            }
+            Input::Moderate(action) => match self.open.clone().filter(|o| self.is_group(o)) {
+                Some(room) => vec![Effect::Command(Command::Moderate { room, action })],
+                None => vec![],
+            },
             Input::AnswerInvitation { room, accept } => self.answer_invitation(&room, accept),
             Input::SetPrivacy(privacy) => {
                 let mut effects = vec![];

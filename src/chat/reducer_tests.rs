@@ -1115,3 +1115,28 @@ fn bookmarks_bring_groups_back_and_join_them_and_invitations_wait_for_an_answer(
     })));
     assert!(!s.rooms["r@muc.x"].joined);
 }
+
+#[test]
+fn moderation_goes_to_the_open_group_and_removal_is_told() {
+    let mut s = signed_in();
+    joined(&mut s, "r@muc.x");
+    open(&mut s, "r@muc.x");
+    let action = super::Moderation::Kick { nick: "ann".into() };
+    let fx = s.apply(Input::Moderate(action.clone()), 1);
+    assert_eq!(
+        fx,
+        vec![Effect::Command(Command::Moderate {
+            room: "r@muc.x".into(),
+            action
+        })]
+    );
+    s.apply(
+        Input::Xmpp(Event::RoomLeft {
+            room: "r@muc.x".into(),
+            exit: crate::xmpp::RoomExit::Kicked { reason: None },
+        }),
+        2,
+    );
+    assert!(!s.rooms["r@muc.x"].joined);
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("removed")));
+}

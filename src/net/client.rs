@@ -209,6 +209,19 @@ impl Client {
         });
     }
 
+    pub fn moderate(&self, room: &str, action: crate::chat::reducer::Moderation) {
+        use crate::chat::reducer::Moderation;
+        self.with_session(|s| match action {
+            Moderation::Kick { nick } => s.kick(room, &nick, None),
+            Moderation::Ban { jid } => s.ban(room, &jid, None),
+            Moderation::Affiliation { jid, affiliation } => {
+                s.set_affiliation(room, &jid, affiliation)
+            }
+            Moderation::SetSubject { subject } => s.set_subject(room, &subject),
+            Moderation::Destroy => s.destroy_room(room, None),
+        });
+    }
+
     pub fn decline_invitation(&self, room: &str, inviter: &str) {
         self.with_session(|s| s.decline_invitation(room, inviter, None));
     }

@@ -44,6 +44,12 @@ fn Main() -> impl IntoView {
                 <ChatList/>
             </aside>
             <main class="pane">
+                <Show when=move || ctx.chat.with(|s| s.notice.is_some())>
+                    <div role="alert" class="notice">
+                        <span>{move || ctx.chat.with(|s| s.notice.clone().unwrap_or_default())}</span>
+                        <button class="quiet" on:click=move |_| ctx.dispatch(Input::DismissNotice)>"Dismiss"</button>
+                    </div>
+                </Show>
                 <Show when=has_open fallback=|| view! {
                     <div class="empty-pane"><p>"Pick a chat, or start one with New chat."</p></div>
                 }>

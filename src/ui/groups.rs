@@ -3,7 +3,7 @@
 //! Leave group).
 
 use super::state::use_app;
-use crate::chat::reducer::Input;
+use crate::chat::reducer::{Input, Moderation};
 use crate::xmpp::{validate_address, Affiliation, Role};
 use leptos::prelude::*;
 
@@ -194,6 +194,16 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // What we may do to others: owners and admins manage membership,
+    // owners make admins (XEP-0045 §9, §10).
+    let mine = Memo::new(move |_| {
+        ctx.chat.with(|s| {
+            s.rooms
+                .get(&room.get())
+                .and_then(|r| r.affiliation)
+                .unwrap_or(Affiliation::None)
+        })
+    });
     let label = |o: &crate::xmpp::Occupant| {
         let mut parts = vec![];
         match o.affiliation {
@@ -217,10 +227,40 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
                     key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)
                     children=move |o| {
                         let note = label(&o);
+                        let manage = !o.is_me
+                            && matches!(mine.get_untracked(), Affiliation::Owner | Affiliation::Admin)
+                            && !matches!(o.affiliation, Affiliation::Owner);
+                        let make_admin = manage && mine.get_untracked() == Affiliation::Owner;
+                        let nick = o.nick.clone();
+                        let jid = o.jid.clone();
+                        let is_admin = o.affiliation == Affiliation::Admin;
+                        let act = move |action: Moderation| ctx.dispatch(Input::Moderate(action));
                         view! {
                             <li class="member">
                                 <span class="nick">{o.nick.clone()}</span>
                                 {(!note.is_empty()).then(|| view! { <span class="role">{note}</span> })}
+                                {manage.then(|| {
+                                    let (k, b, a) = (nick.clone(), jid.clone(), jid.clone());
+                                    view! {
+                                        <span class="member-actions">
+                                            <button class="quiet" title=format!("Remove {nick}")
+                                                on:click=move |_| act(Moderation::Kick { nick: k.clone() })>"Remove"</button>
+                                            {b.map(|jid| view! {
+                                                <button class="quiet" title=format!("Ban {jid}")
+                                                    on:click=move |_| act(Moderation::Ban { jid: jid.clone() })>"Ban"</button>
+                                            })}
+                                            {a.filter(|_| make_admin).map(|jid| {
+                                                let affiliation = if is_admin { Affiliation::Member } else { Affiliation::Admin };
+                                                view! {
+                                                    <button class="quiet"
+                                                        on:click=move |_| act(Moderation::Affiliation { jid: jid.clone(), affiliation })>
+                                                        {if is_admin { "Revoke admin" } else { "Make admin" }}
+                                                    </button>
+                                                }
+                                            })}
+                                        </span>
+                                    }
+                                })}
                             </li>
                         }
                     }/>

@@ -566,6 +566,7 @@ impl Controller {
                             }
                         }
                         Command::LeaveRoom { room } => client.leave_room(&room),
+                        Command::Moderate { room, action } => client.moderate(&room, action),
                         Command::SendRoomMessage { room, body, id } => {
                             client.send_room_message(&room, &body, &id);
                         }

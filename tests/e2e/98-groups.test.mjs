@@ -1,8 +1,8 @@
 // Issue 4, group chat (XEP-0045 on Prosody's conference.localhost): three
 // browser sessions. Alice creates a group and invites two contacts; Bob
 // joins from the invitation; they talk; Carol, offline meanwhile, joins
-// later and sees the history from the room archive; Bob leaves; the group
-// comes back for Alice after a reload (bookmarks).
+// later and sees the history from the room archive; Bob leaves; Alice
+// removes Carol; the group comes back for Alice after a reload (bookmarks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from './lib/env.js';
@@ -87,12 +87,17 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await button(b.page, 'Leave group').click();
     await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob gone from the member list' });
 
+    // Alice (owner) removes Carol: Carol is told, the list shrinks.
+    await button(members(a.page), 'Remove').click();
+    await expectText(c.page.getByRole('alert'), /removed/, { timeout: T.ui, what: 'Carol told she was removed' });
+    await expectText(members(a.page), /1 members/, { timeout: T.ui, what: 'Carol gone from the member list' });
+
     // Alice reloads: the bookmark brings the group back, joined, with its history.
     await a.page.reload();
     await expectVisible(ui.chats(a.page), { timeout: T.ui });
     await openChat(a.page, group, T.connect);
     await waitForMessage(a.page, reply, T.connect);
     await button(a.page, 'Members').click();
-    await expectText(members(a.page), /2 members/, { timeout: T.connect, what: 'rejoined after reload' });
+    await expectText(members(a.page), /1 members/, { timeout: T.connect, what: 'rejoined after reload' });
   });
 });
