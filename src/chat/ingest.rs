@@ -147,7 +147,18 @@ impl ChatState {
                     continue;
                 }
                 // A message ends "typing…".
-                self.typing.remove(&chat);
+                if batch.group {
+                    let nick = m.from.split_once('/').map(|(_, n)| n.to_owned());
+                    if let (Some(nick), Some(who)) = (nick, self.room_typing.get_mut(&chat)) {
+                        who.remove(&nick);
+                        if who.is_empty() {
+                            self.room_typing.remove(&chat);
+                            self.typing.remove(&chat);
+                        }
+                    }
+                } else {
+                    self.typing.remove(&chat);
+                }
             }
             let timestamp = stamps[i];
             let message = StoredMessage {

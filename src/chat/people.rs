@@ -16,6 +16,39 @@ impl ChatState {
         vec![]
     }
 
+    /// Someone in a group typing (or not).
+    pub(super) fn room_chat_state(
+        &mut self,
+        room: String,
+        nick: String,
+        state: Typing,
+    ) -> Vec<Effect> {
+        let who = self.room_typing.entry(room.clone()).or_default();
+        if state == Typing::Composing {
+            who.insert(nick);
+        } else {
+            who.remove(&nick);
+        }
+        if who.is_empty() {
+            self.room_typing.remove(&room);
+            self.typing.remove(&room);
+        } else {
+            self.typing.insert(room);
+        }
+        vec![]
+    }
+
+    /// "ann is typing…", "ann and bob are typing…", "3 people are typing…".
+    pub fn group_typing(&self, room: &str) -> Option<String> {
+        let who: Vec<&String> = self.room_typing.get(room)?.iter().collect();
+        Some(match who.as_slice() {
+            [] => return None,
+            [one] => format!("{one} is typing…"),
+            [a, b] => format!("{a} and {b} are typing…"),
+            more => format!("{} people are typing…", more.len()),
+        })
+    }
+
     /// The user typed in (or emptied) the composer of the open chat, or
     /// stopped for a while (`composing: false` with text left: paused).
     pub(super) fn composing(&mut self, composing: bool, has_text: bool) -> Vec<Effect> {
@@ -32,6 +65,12 @@ impl ChatState {
             return vec![];
         }
         self.my_typing.insert(to.clone(), state);
+        if self.is_group(&to) {
+            return vec![Effect::Command(Command::SendRoomChatState {
+                room: to,
+                state,
+            })];
+        }
         vec![Effect::Command(Command::SendChatState { to, state })]
     }
 

@@ -97,6 +97,11 @@ pub enum Command {
     },
     SetReceiptsForStrangers(bool),
     SetShareLastSeen(bool),
+    /// XEP-0085 chat state in a group.
+    SendRoomChatState {
+        room: String,
+        state: crate::xmpp::ChatState,
+    },
     /// XEP-0085 chat state for the chat with `to`.
     SendChatState {
         to: String,
@@ -348,8 +353,10 @@ pub struct ChatState {
     pub(super) displayed: HashMap<String, String>,
     /// Ids of incoming messages that did not ask for markers (this session).
     pub(super) not_markable: HashSet<String>,
-    /// Contacts typing to us now.
+    /// Contacts typing to us now, and groups where someone types.
     pub typing: HashSet<String>,
+    /// Who types in each group, by nickname.
+    pub room_typing: HashMap<String, BTreeSet<String>>,
     /// The chat state we last sent per chat (absent: active).
     pub(super) my_typing: HashMap<String, crate::xmpp::ChatState>,
     /// When contacts went idle (XEP-0319), from their presence.
@@ -747,6 +754,7 @@ impl ChatState {
             } => self.room_joined(room, nick, role, affiliation, now),
             Event::RoomCreated { room } => self.room_created(room, now),
             Event::RoomInfo { room, name } => self.room_info(room, name, now),
+            Event::RoomChatState { room, nick, state } => self.room_chat_state(room, nick, state),
             Event::RoomLeft { room, exit } => self.room_left(room, exit),
             Event::RoomError {
                 room,

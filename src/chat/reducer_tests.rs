@@ -1140,3 +1140,50 @@ fn moderation_goes_to_the_open_group_and_removal_is_told() {
     assert!(!s.rooms["r@muc.x"].joined);
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("removed")));
 }
+
+#[test]
+fn who_types_in_a_group_is_named_until_their_message() {
+    let mut s = signed_in();
+    joined(&mut s, "r@muc.x");
+    let typing = |nick: &str, state| {
+        Input::Xmpp(Event::RoomChatState {
+            room: "r@muc.x".into(),
+            nick: nick.into(),
+            state,
+        })
+    };
+    s.apply(typing("ann", Typing::Composing), 1);
+    assert_eq!(s.group_typing("r@muc.x").as_deref(), Some("ann is typing…"));
+    s.apply(typing("bob", Typing::Composing), 2);
+    assert_eq!(
+        s.group_typing("r@muc.x").as_deref(),
+        Some("ann and bob are typing…")
+    );
+    assert!(s.typing.contains("r@muc.x"), "the chat list shows it too");
+    s.apply(
+        Input::Xmpp(Event::RoomMessage(room_msg(
+            "r@muc.x", "ann", "hi", "a1", false,
+        ))),
+        3,
+    );
+    assert_eq!(s.group_typing("r@muc.x").as_deref(), Some("bob is typing…"));
+    s.apply(typing("bob", Typing::Paused), 4);
+    assert_eq!(s.group_typing("r@muc.x"), None);
+    assert!(!s.typing.contains("r@muc.x"));
+    // Our own typing in a group goes to the room.
+    open(&mut s, "r@muc.x");
+    let fx = s.apply(
+        Input::Composing {
+            composing: true,
+            has_text: true,
+        },
+        5,
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Command(Command::SendRoomChatState {
+            room: "r@muc.x".into(),
+            state: Typing::Composing
+        })]
+    );
+}

@@ -197,6 +197,10 @@ impl Client {
         self.with_session(|s| s.send_room_message(room, body, id).is_ok())
     }
 
+    pub fn send_room_chat_state(&self, room: &str, state: crate::xmpp::ChatState) {
+        self.with_session(|s| s.send_room_chat_state(room, state));
+    }
+
     pub fn send_room_displayed(&self, room: &str, stanza_id: &str) {
         self.with_session(|s| s.send_room_displayed(room, stanza_id));
     }

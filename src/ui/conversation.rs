@@ -62,6 +62,9 @@ pub fn Conversation() -> impl IntoView {
     // A group's line under the name: its subject, else how many are in.
     let group_line = Memo::new(move |_| {
         ctx.chat.with(|s| match s.rooms.get(&jid.get()) {
+            _ if s.group_typing(&jid.get()).is_some() => {
+                s.group_typing(&jid.get()).unwrap_or_default()
+            }
             Some(r) if !r.subject.is_empty() => r.subject.clone(),
             Some(r) if r.joined => format!("{} members", r.occupants.len()),
             _ => "not joined".to_owned(),

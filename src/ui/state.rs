@@ -551,6 +551,9 @@ impl Controller {
                         }
                         Command::SetShareLastSeen(share) => client.set_share_last_seen(share),
                         Command::SendChatState { to, state } => client.send_chat_state(&to, state),
+                        Command::SendRoomChatState { room, state } => {
+                            client.send_room_chat_state(&room, state)
+                        }
                         Command::FetchLastSeen { jid } => client.fetch_last_activity(&jid),
                         Command::Block { jid } => client.block(&jid),
                         Command::Unblock { jid } => client.unblock(&jid),

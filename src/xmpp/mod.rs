@@ -347,6 +347,12 @@ pub enum Event {
         role: Role,
         affiliation: Affiliation,
     },
+    /// XEP-0085 in a room: `nick` is typing (`Composing`) or stopped.
+    RoomChatState {
+        room: String,
+        nick: String,
+        state: ChatState,
+    },
     /// A room's name, from its disco#info identity.
     RoomInfo {
         room: String,

@@ -278,6 +278,11 @@ pub enum Groupchat {
         nick: String,
         id: String,
     },
+    /// XEP-0085 in a room: `nick` is typing (or stopped).
+    ChatState {
+        nick: String,
+        state: super::ChatState,
+    },
     /// An error for a message we sent to the room.
     Error {
         id: Option<String>,
@@ -321,10 +326,13 @@ pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
         // XEP-0045 §8.1: a subject without a body is a subject change.
         (None, Some(subject), nick) => return Groupchat::Subject { nick, subject, id },
         (None, None, Some(nick)) => {
-            return match super::markers::displayed_id(m) {
-                Some(id) => Groupchat::Displayed { nick, id },
-                None => Groupchat::Ignored,
+            if let Some(id) = super::markers::displayed_id(m) {
+                return Groupchat::Displayed { nick, id };
             }
+            return match super::chatstates::parse(m) {
+                Some(state) => Groupchat::ChatState { nick, state },
+                None => Groupchat::Ignored,
+            };
         }
         (Some(body), _, Some(nick)) => (body, nick),
         _ => return Groupchat::Ignored,

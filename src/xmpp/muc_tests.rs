@@ -1076,3 +1076,32 @@ fn a_room_tells_its_name_through_disco_info() {
     ));
     assert_eq!(t.events(), vec![]);
 }
+
+#[test]
+fn typing_in_a_room_both_ways() {
+    let mut t = joined();
+    t.recv(&format!(
+        "<message xmlns='jabber:client' type='groupchat' from='{ROOM}/bob' id='c1'>\
+         <composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::RoomChatState {
+            room: ROOM.into(),
+            nick: "bob".into(),
+            state: crate::xmpp::ChatState::Composing
+        }]
+    );
+    // Our own state reflected by the room is not news.
+    t.recv(&format!(
+        "<message xmlns='jabber:client' type='groupchat' from='{ROOM}/user' id='c2'>\
+         <composing xmlns='http://jabber.org/protocol/chatstates'/></message>"
+    ));
+    assert_eq!(t.events(), vec![]);
+    t.s.send_room_chat_state(ROOM, crate::xmpp::ChatState::Paused);
+    let sent = t.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].attr("type"), Some("groupchat"));
+    assert_eq!(sent[0].attr("to"), Some(ROOM));
+    assert!(sent[0].has_child("paused", "http://jabber.org/protocol/chatstates"));
+}

@@ -62,6 +62,12 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await expectVisible(b.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
     await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob in the member list' });
 
+    // Typing shows in the group header on the other side, with who types.
+    await ui.composer(b.page).pressSequentially('typing a');
+    await expectText(a.page.getByRole('region', { name: `Chat with ${group}` }).locator('header'),
+      new RegExp(`${bob.user} is typing`), { timeout: T.ui, what: 'who is typing in the group' });
+    await ui.composer(b.page).fill('');
+
     // Messages both ways, with the author's nickname on the other side.
     const hello = `hello group ${uniqueName('m')}`;
     await sendMessage(a.page, hello);

@@ -206,6 +206,22 @@ impl Session {
         }
     }
 
+    /// XEP-0085 in a room we are in: typing, paused or active.
+    pub fn send_room_chat_state(&mut self, room: &str, state: super::super::ChatState) {
+        let Ok(room) = room_jid(room) else {
+            return;
+        };
+        if self.is_online() && self.groups.is_joined(&room) {
+            let id = self.ids.next_id();
+            self.send(super::super::chatstates::standalone(
+                room.into(),
+                xmpp_parsers::message::MessageType::Groupchat,
+                state,
+                &id,
+            ));
+        }
+    }
+
     /// XEP-0313 catch-up of `room`'s archive: `Some(id)`, everything after
     /// archive id `id`, page after page; `None`, the newest page only
     /// (`Event::RoomArchive` with `RoomArchiveQuery::CatchUp`). Ignored
@@ -445,6 +461,15 @@ impl Session {
                 if let Some(action) = done {
                     self.events
                         .push_back(Event::RoomActionDone { room: key, action });
+                }
+            }
+            Groupchat::ChatState { nick, state } => {
+                if nick != r.nick {
+                    self.events.push_back(Event::RoomChatState {
+                        room: key,
+                        nick,
+                        state,
+                    });
                 }
             }
             Groupchat::Displayed { nick, id } => {
