@@ -18,6 +18,8 @@
 #   EJABBERD_DIST_PORT  Erlang distribution port [a free one, chosen at the first start]
 #   EJABBERD_LOGLEVEL   none|emergency|alert|critical|error|warning|notice|info|debug [info]
 #   EJABBERD_RESUME_TIMEOUT  XEP-0198 resumption window in seconds [60]
+#   EJABBERD_PASSWORD_FORMAT scram|plain [scram] (plain: a fresh SCRAM salt at every
+#                       login; see scripts/ejabberd/confab.yml.in; only for a new data dir)
 # The log is $EJABBERD_DATA/log/ejabberd.log, the pid $EJABBERD_DATA/ejabberd.pid.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -31,6 +33,7 @@ EJABBERD_HTTP_PORT="${EJABBERD_HTTP_PORT:-5280}"
 EJABBERD_INTERFACE="${EJABBERD_INTERFACE:-127.0.0.1}"
 EJABBERD_LOGLEVEL="${EJABBERD_LOGLEVEL:-info}"
 EJABBERD_RESUME_TIMEOUT="${EJABBERD_RESUME_TIMEOUT:-60}"
+EJABBERD_PASSWORD_FORMAT="${EJABBERD_PASSWORD_FORMAT:-scram}"
 ETC="$EJABBERD_DATA/etc"
 PIDFILE="$EJABBERD_DATA/ejabberd.pid"
 LOG="$EJABBERD_DATA/log/ejabberd.log"
@@ -60,6 +63,7 @@ write_config() {
   sed -e "s|@DATA@|$EJABBERD_DATA|g" -e "s|@INTERFACE@|$EJABBERD_INTERFACE|g" \
       -e "s|@C2S_PORT@|$EJABBERD_C2S_PORT|g" -e "s|@HTTP_PORT@|$EJABBERD_HTTP_PORT|g" \
       -e "s|@LOGLEVEL@|$EJABBERD_LOGLEVEL|g" -e "s|@RESUME_TIMEOUT@|$EJABBERD_RESUME_TIMEOUT|g" \
+      -e "s|@PASSWORD_FORMAT@|$EJABBERD_PASSWORD_FORMAT|g" \
       "$TEMPLATE" >"$ETC/ejabberd.yml"
   cp /etc/ejabberd/inetrc "$ETC/inetrc" 2>/dev/null || echo '{lookup, [file, native]}.' >"$ETC/inetrc"
   local dist cookie
@@ -154,5 +158,5 @@ case "$cmd" in
     ctl "$@"
     ;;
   *)
-    sed -n '2,21p' "$0" >&2; exit 2 ;;
+    sed -n '2,23p' "$0" >&2; exit 2 ;;
 esac
