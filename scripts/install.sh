@@ -2,7 +2,9 @@
 # Installs everything Confab needs to build, run and test, idempotently:
 # a second run with everything present takes a few seconds.
 #
-#   apt:    chromium chromium-driver prosody (+ nodejs npm if node is missing)
+#   apt:    chromium chromium-driver prosody ejabberd (+ nodejs npm if node is missing);
+#           ejabberd (23.01) is for CONFAB_E2E_SERVER=ejabberd bash scripts/e2e.sh; the
+#           package starts no service here, scripts/ejabberd.sh runs private nodes
 #   rustup: target wasm32-unknown-unknown
 #   cargo:  trunk 0.21.14 (--locked) and wasm-bindgen-cli at Cargo.lock's
 #           wasm-bindgen version (WITHOUT --locked: the locked webpki-roots is
@@ -21,15 +23,23 @@ BINARYEN_VERSION=132.0.0
 # ---- Debian packages --------------------------------------------------------
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
-for p in chromium chromium-driver prosody; do have_pkg "$p" || missing+=("$p"); done
+for p in chromium chromium-driver prosody ejabberd; do have_pkg "$p" || missing+=("$p"); done
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   confab_step "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # On a machine with systemd the ejabberd package starts a system-wide
+  # service on 5222/5280/5269 (Prosody's default ports too): the project only
+  # runs its own private nodes (scripts/ejabberd.sh), so switch it off.
+  if [[ " ${missing[*]} " == *" ejabberd "* ]] && command -v systemctl >/dev/null \
+     && systemctl is-active -q ejabberd 2>/dev/null; then
+    echo "install: stopping and disabling the system ejabberd service the package just started"
+    $SUDO systemctl disable --now ejabberd || true
+  fi
 else
-  echo "apt: chromium chromium-driver prosody already installed"
+  echo "apt: chromium chromium-driver prosody ejabberd already installed"
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

@@ -1,6 +1,7 @@
-// Where the test servers are. scripts/e2e.sh starts a throw-away Prosody and a
-// static server for the built app and exports these variables; the tests never
-// start their own (they only stop/restart the Prosody they are given).
+// Where the test servers are. scripts/e2e.sh starts a throw-away XMPP server
+// (Prosody by default, ejabberd with CONFAB_E2E_SERVER=ejabberd) and a static
+// server for the built app and exports these variables; the tests never
+// start their own (they only stop/restart the server they are given).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,19 +11,32 @@ function need(name) {
   const v = process.env[name];
   if (!v) {
     throw new Error(`${name} is not set: run the end-to-end tests with \`bash scripts/e2e.sh\` ` +
-      '(or `bash scripts/test.sh`), which start Prosody and serve the app first');
+      '(or `bash scripts/test.sh`), which start the XMPP server and serve the app first');
   }
   return v;
 }
+
+/** The server software under test: 'prosody' (default) or 'ejabberd'. */
+function serverName() {
+  const s = (process.env.CONFAB_E2E_SERVER || 'prosody').toLowerCase();
+  if (s !== 'prosody' && s !== 'ejabberd') throw new Error(`CONFAB_E2E_SERVER=${s}: expected prosody or ejabberd`);
+  return s;
+}
+/** PROSODY_X or EJABBERD_X, after the server under test. */
+function serverVar(suffix) { return `${serverName().toUpperCase()}_${suffix}`; }
 
 export const env = {
   get root() { return process.env.CONFAB_ROOT || path.resolve(here, '../../..'); },
   /** Base URL of the served app, e.g. http://127.0.0.1:41234/ */
   get appBase() { return need('CONFAB_E2E_APP_URL'); },
-  get c2sPort() { return Number(need('PROSODY_C2S_PORT')); },
-  get httpPort() { return Number(need('PROSODY_HTTP_PORT')); },
+  /** 'prosody' or 'ejabberd' (CONFAB_E2E_SERVER). */
+  get server() { return serverName(); },
+  get c2sPort() { return Number(need(serverVar('C2S_PORT'))); },
+  get httpPort() { return Number(need(serverVar('HTTP_PORT'))); },
+  /** The data directory of the test server (PROSODY_DATA or EJABBERD_DATA). */
+  get serverData() { return need(serverVar('DATA')); },
   get prosodyData() { return need('PROSODY_DATA'); },
-  /** The test Prosody's WebSocket endpoint. */
+  /** The test server's WebSocket endpoint. */
   get wsUrl() { return `ws://127.0.0.1:${this.httpPort}/xmpp-websocket`; },
   domain: 'localhost',
   get chromium() { return process.env.CHROMIUM || '/usr/bin/chromium'; },

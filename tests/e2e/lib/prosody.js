@@ -1,44 +1,12 @@
-// Control of the test Prosody started by scripts/e2e.sh (same data dir and
-// ports, through scripts/prosody.sh), and account creation with prosodyctl.
-import { execFile } from 'node:child_process';
+// The tests' handle on the test XMPP server started by scripts/e2e.sh. It is
+// called `prosody` for history; it controls whichever server runs
+// (CONFAB_E2E_SERVER=prosody|ejabberd, see lib/server.js):
+// stop/start/restart/isRunning, register, newAccount.
 import net from 'node:net';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { env, uniqueName } from './env.js';
+import { server } from './server.js';
 
-const run = promisify(execFile);
-
-async function prosodySh(...args) {
-  const script = path.join(env.root, 'scripts/prosody.sh');
-  const { stdout } = await run('bash', [script, ...args], {
-    env: {
-      ...process.env,
-      PROSODY_DATA: env.prosodyData,
-      PROSODY_C2S_PORT: String(env.c2sPort),
-      PROSODY_HTTP_PORT: String(env.httpPort),
-    },
-    timeout: 30_000,
-  });
-  return stdout.trim();
-}
-
-export const prosody = {
-  start: () => prosodySh('start'),
-  stop: () => prosodySh('stop'),
-  async restart() { await prosodySh('stop'); return prosodySh('start'); },
-  async isRunning() {
-    try { await prosodySh('status'); return true; } catch { return false; }
-  },
-  /** Creates (or resets) user@localhost with prosodyctl; returns its account. */
-  async register(user, password) {
-    await prosodySh('register', user, password, env.domain);
-    return { user, password, jid: `${user}@${env.domain}` };
-  },
-  /** A new account with a unique name. */
-  async newAccount(prefix = 'u') {
-    return this.register(uniqueName(prefix), `pw-${uniqueName('p')}`);
-  },
-};
+export const prosody = server;
+export { server };
 
 /** Resolves with a TCP port on 127.0.0.1 that nothing listens on (for "unreachable"). */
 export function closedPort() {

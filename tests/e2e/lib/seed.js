@@ -11,7 +11,7 @@
 //
 // Two methods:
 //
-// * method: 'direct' (default): appends the messages to the archive files of
+// * method: 'direct' (the default on Prosody): appends the messages to the archive files of
 //   the running test Prosody (storage = "internal" in confab.cfg.lua: one
 //   Lua file per user, $PROSODY_DATA/localhost/archive/<user>.list, read
 //   afresh by every MAM query), exactly as mod_mam writes a live message:
@@ -35,6 +35,14 @@
 //   the pong is back the burst is archived). If `to` is offline Prosody also
 //   puts every message into its offline store. No rate limit applies:
 //   confab.cfg.lua loads no mod_limits. Roughly 1,000-3,000 messages/s here.
+//
+// On ejabberd (CONFAB_E2E_SERVER=ejabberd) only 'live' exists (its archive
+// is in Mnesia, out of reach of a file write; the HTTP API cannot back-date
+// archive entries): it is the default there, and 'direct' throws. Live
+// messages carry the time they were sent (start / end / interval do not
+// apply) and archive ids are the server's (keys: null). With the live
+// method on either server, an offline recipient also gets every message
+// from its offline store (the offline option is implied).
 //
 // Prosody keeps at most storage_archive_item_limit (default 10,000) items per
 // archive: do not seed more than that into one account.
@@ -116,7 +124,7 @@ export function seedBody(prefix, i, count) {
  * file header for the methods and options). Returns the bodies in order.
  */
 export async function seedArchive({
-  from, to, count, method = 'direct',
+  from, to, count, method = env.server === 'ejabberd' ? 'live' : 'direct',
   prefix = `seed-${crypto.randomBytes(3).toString('hex')}`,
   body = (i, n) => seedBody(prefix, i, n),
   receipts = true, markable = true,
@@ -159,6 +167,9 @@ export async function seedArchive({
     return Object.assign(bodies, { ids, keys: null });
   }
   if (method !== 'direct') throw new Error(`seedArchive: unknown method ${method}`);
+  if (env.server !== 'prosody') {
+    throw new Error(`seedArchive: method 'direct' writes Prosody's archive files; on ${env.server} use method 'live'`);
+  }
 
   const endT = Math.floor(end ?? Date.now() / 1000);
   const startT = start ?? endT - count * interval;
