@@ -287,13 +287,14 @@ impl ChatState {
     }
 
     /// The time each message is sorted by. Servers stamp delayed and
-    /// archived messages to the second, so a burst would sort by its random
-    /// ids; instead, such messages keep the order they arrive in (the
-    /// archive's order), one millisecond apart: after the newest we have
-    /// (catch-up, offline delivery), or before the oldest loaded one (older
-    /// pages, which arrive oldest first, are numbered from their newest
-    /// end). A burst of more than 1,000 in a second spills into the next
-    /// one, up to [`DRIFT`].
+    /// archived messages to the second (Prosody) or to the microsecond
+    /// (ejabberd, where a burst shares milliseconds), so a burst would sort
+    /// by its random ids; instead, stamps that would not move forward keep
+    /// the order the messages arrive in (the archive's order), one
+    /// millisecond apart: after the newest we have (catch-up, offline
+    /// delivery), or before the oldest loaded one (older pages, which arrive
+    /// oldest first, are numbered from their newest end). A burst of more
+    /// than 1,000 in a second spills into the next one, up to [`DRIFT`].
     fn stamps(&self, messages: &[IncomingMessage], older: bool, now: Millis) -> Vec<Millis> {
         let whole_second = |d: Millis| d.is_multiple_of(1000);
         let mut out = vec![0; messages.len()];
@@ -311,8 +312,10 @@ impl ChatState {
                     .filter(|_| self.open.as_deref() == Some(chat))
                     .map(|f| f.timestamp);
                 let b = bound.get(chat).copied().or(first);
+                // A whole-second stamp stands for any moment in that second.
+                let latest = if whole_second(d) { d + 999 } else { d };
                 out[i] = match b {
-                    Some(b) if whole_second(d) && b <= d + 999 && d < b + DRIFT => b - 1,
+                    Some(b) if b <= latest && d < b + DRIFT => b - 1,
                     _ => d,
                 };
                 bound.insert(chat.to_owned(), out[i]);
@@ -327,7 +330,7 @@ impl ChatState {
                 let last = self.chats.get(chat).map(|c| c.last_activity);
                 let b = bound.get(chat).copied().or(last);
                 out[i] = match b {
-                    Some(b) if whole_second(d) && b >= d && b < d + DRIFT => b + 1,
+                    Some(b) if b >= d && b < d + DRIFT => b + 1,
                     _ => d,
                 };
                 bound.insert(chat.to_owned(), out[i].max(b.unwrap_or(0)));

@@ -1187,3 +1187,30 @@ fn who_types_in_a_group_is_named_until_their_message() {
         })]
     );
 }
+
+#[test]
+fn a_burst_sharing_a_millisecond_keeps_its_archive_order() {
+    // ejabberd stamps to the microsecond: several messages share one ms.
+    let mut s = signed_in();
+    let messages: Vec<_> = (0..5u64)
+        .map(|i| {
+            archived(
+                "bob@x",
+                &i.to_string(),
+                &format!("z{}", 9 - i),
+                &format!("A{i}"),
+                7_123 + i / 3,
+            )
+        })
+        .collect();
+    let fx = s.apply(page(ArchiveQuery::CatchUp, messages, true), 9_000);
+    let Some(Effect::SaveMessages(saved)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    let bodies: Vec<_> = {
+        let mut v = saved.clone();
+        v.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
+        v.into_iter().map(|m| m.body).collect()
+    };
+    assert_eq!(bodies, ["0", "1", "2", "3", "4"]);
+}

@@ -458,7 +458,9 @@ impl Client {
         }
         let fatal = matches!(
             error,
-            Some(SessionError::NotAuthorized(_)) | Some(SessionError::NoMechanism(_))
+            Some(SessionError::NotAuthorized(_))
+                | Some(SessionError::NoMechanism(_))
+                | Some(SessionError::PasswordNeeded)
         );
         if fatal || !retry {
             self.0.borrow_mut().stopped = true;

@@ -14,6 +14,9 @@ impl UserFacingError for SessionError {
             SessionError::NotAuthorized(_) => {
                 "Wrong address or password. Check them and try again.".into()
             }
+            SessionError::PasswordNeeded => {
+                "Enter your password again: the server no longer accepts the remembered sign-in.".into()
+            }
             SessionError::NoMechanism(offered) => format!(
                 "This server offers no sign-in method Confab can use safely here ({offered}). Use a wss:// address."
             ),

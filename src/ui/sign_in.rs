@@ -33,7 +33,13 @@ pub async fn resolve(address: &str, typed_server: &str) -> Result<Target, String
 #[component]
 pub fn SignIn() -> impl IntoView {
     let ctx = use_app();
-    let server = RwSignal::new(ctx.default_server.get_untracked());
+    let prefill = ctx.prefill.get_untracked();
+    let server = RwSignal::new(
+        prefill
+            .as_ref()
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| ctx.default_server.get_untracked()),
+    );
     // config.json may arrive after the form is shown.
     Effect::new(move |_| {
         let d = ctx.default_server.get();
@@ -41,7 +47,7 @@ pub fn SignIn() -> impl IntoView {
             server.set(d);
         }
     });
-    let address = RwSignal::new(String::new());
+    let address = RwSignal::new(prefill.map(|(a, _)| a).unwrap_or_default());
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
     let register_ui = super::register::provide();

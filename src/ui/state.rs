@@ -45,6 +45,9 @@ pub struct AppCtx {
     pub conn: RwSignal<ConnState>,
     /// A sentence for the sign-in form's alert.
     pub error: RwSignal<Option<String>>,
+    /// Address and server for the sign-in form after a remembered session
+    /// stopped working.
+    pub prefill: RwSignal<Option<(String, String)>>,
     pub busy: RwSignal<bool>,
     /// Default server URL (query parameter or config.json) for the form.
     pub default_server: RwSignal<String>,
@@ -98,6 +101,7 @@ pub fn provide_app() -> AppCtx {
         chat: RwSignal::new(ChatState::new(None)),
         conn: RwSignal::new(ConnState::Offline { retry_in_ms: None }),
         error: RwSignal::new(None),
+        prefill: RwSignal::new(None),
         busy: RwSignal::new(false),
         default_server: RwSignal::new(String::new()),
         ctl: StoredValue::new_local(controller.clone()),
@@ -309,9 +313,16 @@ impl Controller {
         let ctx = self.ctx();
         let text = super::error::describe(error);
         match error {
-            SessionError::NotAuthorized(_) | SessionError::NoMechanism(_) => {
+            SessionError::NotAuthorized(_)
+            | SessionError::NoMechanism(_)
+            | SessionError::PasswordNeeded => {
                 if restored || ctx.phase.get_untracked() == Phase::Main {
-                    // The remembered keys no longer work (password changed).
+                    // The remembered keys no longer work (password changed):
+                    // the form keeps the address and server.
+                    if let Some((saved, _)) = self.pending.borrow().as_ref() {
+                        ctx.prefill
+                            .set(Some((saved.jid.clone(), saved.server.clone())));
+                    }
                     spawn_local(remember_session(None));
                     ctx.phase.set(Phase::SignIn);
                 }

@@ -250,6 +250,11 @@ pub struct Marker {
 pub enum SessionError {
     #[error("authentication failed: {0}")]
     NotAuthorized(String),
+    /// The remembered SCRAM keys no longer fit (new salt or mechanism,
+    /// e.g. the password changed or the server does not keep a salt): the
+    /// user must type the password again.
+    #[error("the remembered login keys no longer work")]
+    PasswordNeeded,
     #[error("no supported authentication mechanism (server offers {0})")]
     NoMechanism(String),
     #[error("the server closed the stream: {0}")]

@@ -53,9 +53,7 @@ pub fn select(
 }
 
 fn password_needed() -> SessionError {
-    SessionError::NotAuthorized(
-        "the stored login keys no longer match the server; enter the password".into(),
-    )
+    SessionError::PasswordNeeded
 }
 
 /// The running exchange.
@@ -239,10 +237,10 @@ mod tests {
         };
         let creds = Credentials::Scram(keys);
         let sha1_only = offered(&["SCRAM-SHA-1", "PLAIN"]);
-        assert!(matches!(
+        assert_eq!(
             select(&sha1_only, &creds, true),
-            Err(SessionError::NotAuthorized(_))
-        ));
+            Err(SessionError::PasswordNeeded)
+        );
         let both = offered(&["SCRAM-SHA-1", "SCRAM-SHA-256"]);
         assert_eq!(
             select(&both, &creds, true),

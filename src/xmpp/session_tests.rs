@@ -223,7 +223,7 @@ fn stored_scram_keys_for_another_salt_ask_for_the_password() {
         matches!(
             events.as_slice(),
             [Event::Ended {
-                error: Some(SessionError::NotAuthorized(_))
+                error: Some(SessionError::PasswordNeeded)
             }]
         ),
         "{events:?}"
