@@ -1,4 +1,5 @@
-//! The message composer: Enter sends, Shift+Enter makes a new line.
+//! The message composer: Enter sends, Shift+Enter makes a new line; in a
+//! group, "@" offers the members to mention.
 
 use super::state::use_app;
 use crate::chat::reducer::Input;
@@ -56,12 +57,68 @@ pub fn Composer() -> impl IntoView {
         }
         current
     });
+    // "@ann" being typed at the end of the draft: the members whose nick
+    // starts with what follows the "@" (not ourselves).
+    let mention_prefix = move || {
+        text.with(|t| {
+            let word = t.rsplit(char::is_whitespace).next().unwrap_or("");
+            word.strip_prefix('@').map(str::to_lowercase)
+        })
+    };
+    let candidates = Memo::new(move |_| {
+        let Some(prefix) = mention_prefix() else {
+            return vec![];
+        };
+        ctx.chat.with(|s| {
+            let Some(room) = s.open.as_ref().and_then(|o| s.rooms.get(o)) else {
+                return vec![];
+            };
+            room.occupants
+                .values()
+                .filter(|o| !o.is_me && o.nick.to_lowercase().starts_with(&prefix))
+                .map(|o| o.nick.clone())
+                .take(8)
+                .collect::<Vec<_>>()
+        })
+    });
+    let mention = move |nick: String| {
+        let mut t = text.get_untracked();
+        let cut = t.rfind('@').unwrap_or(t.len());
+        t.truncate(cut);
+        t.push('@');
+        t.push_str(&nick);
+        t.push(' ');
+        text.set(t);
+        if let Some(el) = area.get_untracked() {
+            let _ = el.focus();
+        }
+    };
     view! {
+        <Show when=move || !candidates.with(Vec::is_empty)>
+            <ul role="listbox" aria-label="Mention" class="mentions">
+                <For each=move || candidates.get() key=|n| n.clone() children=move |nick: String| {
+                    let n = nick.clone();
+                    view! {
+                        <li role="option" aria-selected="false" class="mention-option"
+                            on:mousedown=move |ev| { ev.prevent_default(); mention(n.clone()) }>
+                            {format!("@{nick}")}
+                        </li>
+                    }
+                }/>
+            </ul>
+        </Show>
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send() }>
             <textarea aria-label="Message" rows="1" placeholder="Message" node_ref=area
                 prop:value=move || text.get()
                 on:input=move |ev| typed(event_target_value(&ev))
                 on:keydown=move |ev| {
+                    // Tab (or Enter) takes the first member offered.
+                    let first = candidates.with_untracked(|c| c.first().cloned());
+                    if let (Some(nick), "Tab" | "Enter") = (first, ev.key().as_str()) {
+                        ev.prevent_default();
+                        mention(nick);
+                        return;
+                    }
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         send();

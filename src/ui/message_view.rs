@@ -39,6 +39,11 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
                 .map(|(_, nick)| nick.to_owned())
         })
         .flatten();
+    let mentioned = author.is_some()
+        && use_app().chat.with_untracked(|s| {
+            s.room_nick(&message.chat)
+                .is_some_and(|nick| crate::xmpp::muc::mentions(&message.body, nick))
+        });
     let status = message.status;
     let own = message.from_me;
     let error = message.error.clone();
@@ -46,7 +51,7 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
     let id = message.id.clone();
     let retry = move |_| use_app().dispatch(Input::Retry { id: id.clone() });
     view! {
-        <article class="msg" class:own=own class:theirs=!own class:failed=status == MessageStatus::Failed>
+        <article class="msg" class:own=own class:theirs=!own class:failed=status == MessageStatus::Failed class:mentioned=mentioned>
             {author.map(|nick| view! { <p class="author">{nick}</p> })}
             <p class="body">{body}</p>
             <footer class="meta">

@@ -68,6 +68,16 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
       new RegExp(`${bob.user} is typing`), { timeout: T.ui, what: 'who is typing in the group' });
     await ui.composer(b.page).fill('');
 
+    // "@" offers the members; Tab takes the first.
+    await ui.composer(a.page).pressSequentially(`@${bob.user.slice(0, 4)}`);
+    const option = a.page.getByRole('listbox', { name: 'Mention' }).getByRole('option', { name: `@${bob.user}` });
+    await expectVisible(option, { timeout: T.ui });
+    await ui.composer(a.page).press('Tab');
+    assert.equal(await ui.composer(a.page).inputValue(), `@${bob.user} `);
+    await ui.composer(a.page).pressSequentially('look here');
+    await ui.composer(a.page).press('Enter');
+    await waitForMessage(b.page, `@${bob.user} look here`);
+
     // Messages both ways, with the author's nickname on the other side.
     const hello = `hello group ${uniqueName('m')}`;
     await sendMessage(a.page, hello);
