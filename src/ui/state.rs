@@ -84,6 +84,12 @@ enum Job {
     Effect(Effect),
     /// Look the batch's messages up in the store (dedup), then reduce it.
     Ingest(Batch),
+    /// Online (`fresh`: a new session) or resumed: send the outbox and catch
+    /// up. Queued, so the Sent ticks of messages the server acknowledged
+    /// while (re)connecting are stored first and those are not sent again.
+    Connected {
+        fresh: bool,
+    },
 }
 
 /// Creates the context, provides it, and starts restoring a saved session.
@@ -276,14 +282,7 @@ impl Controller {
                         ctx.busy.set(false);
                         ctx.error.set(None);
                         ctx.phase.set(Phase::Main);
-                        let me = self.clone();
-                        spawn_local(async move {
-                            me.clone().flush_outbox().await;
-                            me.clone().catch_up().await;
-                            if let Some(client) = me.client.borrow().clone() {
-                                client.start_groups();
-                            }
-                        });
+                        self.enqueue(Job::Connected { fresh: true });
                     }
                     Event::RoomJoined { room, .. } => {
                         let me = self.clone();
@@ -295,11 +294,7 @@ impl Controller {
                         // queued; what was typed offline is left to send. The
                         // catch-up is one short query when nothing was missed,
                         // and covers a server that lost its queue.
-                        let me = self.clone();
-                        spawn_local(async move {
-                            me.clone().flush_outbox().await;
-                            me.catch_up().await;
-                        });
+                        self.enqueue(Job::Connected { fresh: false });
                     }
                     Event::Ended { error: Some(error) } => self.on_ended(error, restored),
                     _ => {}
@@ -460,6 +455,15 @@ impl Controller {
                     match next {
                         Some(Job::Effect(effect)) => me.run(effect).await,
                         Some(Job::Ingest(batch)) => me.ingest(batch).await,
+                        Some(Job::Connected { fresh }) => {
+                            me.clone().flush_outbox().await;
+                            me.clone().catch_up().await;
+                            if fresh {
+                                if let Some(client) = me.client.borrow().clone() {
+                                    client.start_groups();
+                                }
+                            }
+                        }
                         None => break,
                     }
                 }

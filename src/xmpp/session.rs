@@ -25,7 +25,7 @@ use super::{
 use crate::chat::{Availability, Millis, Subscription};
 use jid::FullJid;
 use minidom::Element;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use xmpp_parsers::{bind::BindQuery, iq::Iq, sm as xsm};
 
 /// Time allowed from `start` until the session is online.
@@ -64,6 +64,7 @@ pub struct Carried {
     server_features: BTreeSet<String>,
     people: people::People,
     groups: Groups,
+    confirmed: HashSet<String>,
 }
 
 pub struct Session {
@@ -98,6 +99,11 @@ pub struct Session {
     people: people::People,
     /// Rooms, MUC service, room archives, bookmarks.
     groups: Groups,
+    /// Chat message ids the server acknowledged in this stream (or the
+    /// one it resumes): sending one again is a no-op, so an outbox read
+    /// before its Sent ticks were stored sends nothing twice. A bounce
+    /// takes the id out, so Retry works.
+    confirmed: HashSet<String>,
 }
 
 impl Session {
@@ -128,6 +134,7 @@ impl Session {
             archive: mam::Queries::default(),
             people: people::People::default(),
             groups: Groups::default(),
+            confirmed: HashSet::new(),
         }
     }
 
@@ -138,6 +145,9 @@ impl Session {
         let mut s = Self::new(config, ids);
         s.presence = resumption.carried.presence.clone();
         s.people = resumption.carried.people.clone();
+        // Kept whether or not the server resumes: what it acknowledged,
+        // it has.
+        s.confirmed = resumption.carried.confirmed.clone();
         s.resume_from = Some(resumption);
         s
     }
@@ -322,8 +332,24 @@ impl Session {
     }
 
     fn sent(&mut self, message_ids: Vec<String>) {
-        self.events
-            .extend(message_ids.into_iter().map(|id| Event::Sent { id }));
+        for id in message_ids {
+            self.confirmed.insert(id.clone());
+            self.events.push_back(Event::Sent { id });
+        }
+    }
+
+    /// Whether sending message `id` again would be a duplicate: it waits
+    /// for its ack, or the server acknowledged it (`Event::Sent` repeated
+    /// so the shell's tick catches up).
+    pub(super) fn already_sent(&mut self, id: &str) -> bool {
+        if self.sm.is_unacked(id) {
+            return true;
+        }
+        if self.confirmed.contains(id) {
+            self.events.push_back(Event::Sent { id: id.to_owned() });
+            return true;
+        }
+        false
     }
 
     fn fail(&mut self, error: SessionError) {
@@ -376,6 +402,7 @@ impl Session {
                         server_features: self.server_features.clone(),
                         people: self.people.clone(),
                         groups: self.groups.clone(),
+                        confirmed: self.confirmed.clone(),
                     },
                 })
             }
@@ -559,6 +586,7 @@ impl Session {
             server_features,
             people,
             groups,
+            ..
         } = r.carried;
         self.roster = roster;
         self.presences = presences;

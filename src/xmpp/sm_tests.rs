@@ -171,9 +171,45 @@ fn send_message_is_idempotent_while_the_id_is_unacked() {
     assert_eq!(t.sent(), vec![]);
     t.recv(&a(5));
     assert_eq!(t.events(), vec![sent("m1")]);
-    // Acked: the same id is a new message now.
+    // Acked: the server has it. An outbox read before the Sent tick was
+    // stored sends nothing twice; the tick is confirmed again.
     t.s.send_message("bob@example.org", "hi", "m1").unwrap();
-    assert_eq!(t.sent().len(), 2);
+    assert_eq!(t.sent(), vec![]);
+    assert_eq!(t.events(), vec![sent("m1")]);
+    // A bounce makes it sendable again (Retry keeps the id).
+    t.recv(
+        "<message xmlns='jabber:client' type='error' from='bob@example.org' id='m1'>\
+         <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
+         </error></message>",
+    );
+    t.events();
+    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    assert_eq!(t.sent().len(), 2, "the message and an ack request");
+}
+
+#[test]
+fn what_the_server_acknowledged_is_not_sent_again_after_a_refused_resume() {
+    let (_, r) = dropped_with_m2_unacked();
+    let mut t = resuming_until_resume(r, 5_000);
+    t.sent();
+    // The server had m2 after all (h=6), then refuses to resume.
+    t.recv(
+        "<failed xmlns='urn:xmpp:sm:3' h='6'><item-not-found \
+            xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
+    );
+    assert!(t.events().contains(&sent("m2")));
+    // A new session is bound; the shell's outbox still lists m2.
+    let bind = t.sent();
+    let bind_id = bind[0].attr("id").unwrap_or_default().to_owned();
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' id='{bind_id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+         <jid>user@example.org/web</jid></bind></iq>"
+    ));
+    assert!(t.s.is_online());
+    t.events();
+    t.sent();
+    t.s.send_message("bob@example.org", "two", "m2").unwrap();
+    assert_eq!(t.sent(), vec![], "not sent twice");
 }
 
 #[test]

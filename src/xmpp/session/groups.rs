@@ -184,7 +184,7 @@ impl Session {
         if !self.groups.is_joined(&room) {
             return Err(MucError::NotJoined);
         }
-        if self.sm.is_unacked(id) {
+        if self.already_sent(id) {
             return Ok(());
         }
         let m = stanza::groupchat(&room, body, id);

@@ -35,7 +35,7 @@ impl Session {
         }
         let to =
             Jid::new(to).map_err(|e| SessionError::Protocol(format!("invalid address: {e}")))?;
-        if self.sm.is_unacked(id) {
+        if self.already_sent(id) {
             return Ok(());
         }
         let to_bare = to.to_bare();
@@ -455,6 +455,7 @@ impl Session {
                 self.events.push_back(Event::Message(im));
             }
             Incoming::Failed { id, reason } => {
+                self.confirmed.remove(&id);
                 self.events.push_back(Event::MessageFailed { id, reason })
             }
             Incoming::Receipt { from, id } => self.events.push_back(Event::Receipt { from, id }),
