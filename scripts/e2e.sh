@@ -25,6 +25,9 @@ if [ ! -f "$DIST/index.html" ]; then
   trunk build --release --dist "$DIST"
 fi
 [ -d tests/e2e/node_modules ] || bash scripts/install.sh
+if [ "${CONFAB_E2E_SERVER:-prosody}" = ejabberd ] && ! command -v ejabberdctl >/dev/null; then
+  bash scripts/install.sh
+fi
 
 SERVER="${CONFAB_E2E_SERVER:-prosody}"
 case "$SERVER" in

@@ -2,8 +2,8 @@
 # Installs everything Confab needs to build, run and test, idempotently:
 # a second run with everything present takes a few seconds.
 #
-#   apt:    chromium chromium-driver prosody ejabberd (+ nodejs npm if node is missing);
-#           ejabberd (23.01) is for CONFAB_E2E_SERVER=ejabberd bash scripts/e2e.sh; the
+#   apt:    chromium chromium-driver prosody (+ nodejs npm if node is missing), and
+#           ejabberd (23.01) when CONFAB_E2E_SERVER=ejabberd (scripts/e2e.sh); the
 #           package starts no service here, scripts/ejabberd.sh runs private nodes
 #   rustup: target wasm32-unknown-unknown
 #   cargo:  trunk 0.21.14 (--locked) and wasm-bindgen-cli at Cargo.lock's
@@ -23,7 +23,10 @@ BINARYEN_VERSION=132.0.0
 # ---- Debian packages --------------------------------------------------------
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
-for p in chromium chromium-driver prosody ejabberd; do have_pkg "$p" || missing+=("$p"); done
+# ejabberd only when the e2e run is to use it (CI runs against Prosody).
+pkgs=(chromium chromium-driver prosody)
+[ "${CONFAB_E2E_SERVER:-prosody}" = ejabberd ] && pkgs+=(ejabberd)
+for p in "${pkgs[@]}"; do have_pkg "$p" || missing+=("$p"); done
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   confab_step "apt-get install ${missing[*]}"
@@ -39,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO systemctl disable --now ejabberd || true
   fi
 else
-  echo "apt: chromium chromium-driver prosody ejabberd already installed"
+  echo "apt: ${pkgs[*]} already installed"
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

@@ -104,6 +104,9 @@ pub struct Session {
     /// before its Sent ticks were stored sends nothing twice. A bounce
     /// takes the id out, so Retry works.
     confirmed: HashSet<String>,
+    /// Ids that came back as errors: an ack that follows the bounce does
+    /// not make them confirmed (Prosody bounces before it acks).
+    bounced: HashSet<String>,
 }
 
 impl Session {
@@ -135,6 +138,7 @@ impl Session {
             people: people::People::default(),
             groups: Groups::default(),
             confirmed: HashSet::new(),
+            bounced: HashSet::new(),
         }
     }
 
@@ -333,7 +337,9 @@ impl Session {
 
     fn sent(&mut self, message_ids: Vec<String>) {
         for id in message_ids {
-            self.confirmed.insert(id.clone());
+            if !self.bounced.contains(&id) {
+                self.confirmed.insert(id.clone());
+            }
             self.events.push_back(Event::Sent { id });
         }
     }
@@ -344,6 +350,10 @@ impl Session {
     pub(super) fn already_sent(&mut self, id: &str) -> bool {
         if self.sm.is_unacked(id) {
             return true;
+        }
+        if self.bounced.remove(id) {
+            // Retry of a bounced message: send it again.
+            return false;
         }
         if self.confirmed.contains(id) {
             self.events.push_back(Event::Sent { id: id.to_owned() });

@@ -451,3 +451,20 @@ fn an_ack_in_time_means_no_extra_ping() {
     assert_eq!(t.sent(), vec![], "no ping");
     assert!(t.s.is_online());
 }
+
+#[test]
+fn a_bounce_before_its_ack_still_lets_retry_send_it() {
+    let mut t = T::online_sm();
+    t.s.send_message("ghost@example.org", "hi", "m1").unwrap();
+    t.sent();
+    // Prosody bounces first, then acks the stanza it handled.
+    t.recv(
+        "<message xmlns='jabber:client' type='error' from='ghost@example.org' id='m1'>\
+         <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
+         </error></message>",
+    );
+    t.recv(&a(5));
+    t.events();
+    t.s.send_message("ghost@example.org", "hi", "m1").unwrap();
+    assert_eq!(t.sent().len(), 2, "the retried message and an ack request");
+}

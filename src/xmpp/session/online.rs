@@ -456,6 +456,7 @@ impl Session {
             }
             Incoming::Failed { id, reason } => {
                 self.confirmed.remove(&id);
+                self.bounced.insert(id.clone());
                 self.events.push_back(Event::MessageFailed { id, reason })
             }
             Incoming::Receipt { from, id } => self.events.push_back(Event::Receipt { from, id }),
