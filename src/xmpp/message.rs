@@ -101,24 +101,12 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         }
         return Incoming::Ignored;
     };
-    // XEP-0359 §3.1: trust a stanza-id only when `by` is our own account,
-    // where our server put it; anyone else's could be forged by the sender.
-    let stanza_id = payload::<StanzaId>(m, "stanza-id", ns::SID)
-        .into_iter()
-        .find(|s| s.by.is_bare() && s.by.to_bare() == *own)
-        .map(|s| s.id);
-    let origin_id = payload::<OriginId>(m, "origin-id", ns::SID)
-        .into_iter()
-        .next()
-        .map(|o| o.id);
-    let delay = payload::<Delay>(m, "delay", ns::DELAY)
-        .into_iter()
-        .next()
-        .and_then(|d| Millis::try_from(d.stamp.0.timestamp_millis()).ok());
-    let markable = m
-        .payloads
-        .iter()
-        .any(|p| p.is("markable", ns::DISPLAYED_MARKERS));
+    let Tags {
+        stanza_id,
+        origin_id,
+        delay,
+        markable,
+    } = tags(m, own);
     Incoming::Message(IncomingMessage {
         from: from.to_bare().to_string(),
         chat,
@@ -130,6 +118,42 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         body,
         delay,
     })
+}
+
+/// What a chat or groupchat message carries besides its body.
+pub struct Tags {
+    /// XEP-0359 stanza-id stamped by the archive owner `by`.
+    pub stanza_id: Option<String>,
+    /// XEP-0359 origin-id set by the author.
+    pub origin_id: Option<String>,
+    /// XEP-0203 delay, ms since the epoch.
+    pub delay: Option<Millis>,
+    /// XEP-0333 `<markable/>`.
+    pub markable: bool,
+}
+
+/// Reads [`Tags`]. XEP-0359 §3.1: a stanza-id is trusted only when `by` is
+/// the archive that stamped it (our account, or the room for groupchat);
+/// anyone else's could be forged by the sender.
+pub fn tags(m: &Message, by: &BareJid) -> Tags {
+    Tags {
+        stanza_id: payload::<StanzaId>(m, "stanza-id", ns::SID)
+            .into_iter()
+            .find(|s| s.by.is_bare() && s.by.to_bare() == *by)
+            .map(|s| s.id),
+        origin_id: payload::<OriginId>(m, "origin-id", ns::SID)
+            .into_iter()
+            .next()
+            .map(|o| o.id),
+        delay: payload::<Delay>(m, "delay", ns::DELAY)
+            .into_iter()
+            .next()
+            .and_then(|d| Millis::try_from(d.stamp.0.timestamp_millis()).ok()),
+        markable: m
+            .payloads
+            .iter()
+            .any(|p| p.is("markable", ns::DISPLAYED_MARKERS)),
+    }
 }
 
 /// XEP-0184: the receipt to send for `m`, if it asked for one.

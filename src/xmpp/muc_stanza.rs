@@ -3,17 +3,16 @@
 //! what rooms send, without any room state.
 
 use super::muc::{child_text, text_el, with_attr, Affiliation, Invitation, Role, RoomMessage};
-use crate::chat::{Availability, Millis};
+use crate::chat::Availability;
 use jid::{BareJid, FullJid, Jid};
 use minidom::Element;
 use xmpp_parsers::{
-    delay::Delay,
     message::{Id, Lang, Message, MessageType},
     muc::muc::{History, Muc},
     ns,
     presence::{Presence, Show, Type},
     stanza_error::StanzaError,
-    stanza_id::{OriginId, StanzaId},
+    stanza_id::OriginId,
 };
 
 /// XEP-0249 direct invitations.
@@ -292,14 +291,6 @@ pub enum Groupchat {
     Ignored,
 }
 
-fn payload<T: TryFrom<Element>>(m: &Message, name: &str, namespace: &str) -> Vec<T> {
-    m.payloads
-        .iter()
-        .filter(|p| p.is(name, namespace))
-        .filter_map(|p| T::try_from(p.clone()).ok())
-        .collect()
-}
-
 /// Reads a message from `room` (live, or the inner message of a room
 /// archive result).
 pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
@@ -337,20 +328,13 @@ pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
         (Some(body), _, Some(nick)) => (body, nick),
         _ => return Groupchat::Ignored,
     };
-    // XEP-0359 §3.1 / XEP-0045 §7.2.6: in a room, the room itself stamps
-    // stanza-ids; only one with by = the room's bare JID can be trusted.
-    let stanza_id = payload::<StanzaId>(m, "stanza-id", ns::SID)
-        .into_iter()
-        .find(|s| s.by.is_bare() && s.by.to_bare() == *room)
-        .map(|s| s.id);
-    let origin_id = payload::<OriginId>(m, "origin-id", ns::SID)
-        .into_iter()
-        .next()
-        .map(|o| o.id);
-    let delay = payload::<Delay>(m, "delay", ns::DELAY)
-        .into_iter()
-        .next()
-        .and_then(|d| Millis::try_from(d.stamp.0.timestamp_millis()).ok());
+    // XEP-0045 §7.2.6: in a room, the room itself stamps stanza-ids.
+    let super::message::Tags {
+        stanza_id,
+        origin_id,
+        delay,
+        markable,
+    } = super::message::tags(m, room);
     let jid = m
         .payloads
         .iter()
@@ -362,10 +346,7 @@ pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
         nick,
         jid,
         from_me: false,
-        markable: m
-            .payloads
-            .iter()
-            .any(|p| p.is("markable", ns::DISPLAYED_MARKERS)),
+        markable,
         id,
         origin_id,
         stanza_id,
