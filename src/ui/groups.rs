@@ -39,6 +39,22 @@ fn Dialog(
     }
 }
 
+/// A labelled text field for an XMPP address.
+#[component]
+fn AddressField(
+    label: &'static str,
+    placeholder: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label>{label}
+            <input type="text" inputmode="email" placeholder=placeholder
+                autocapitalize="none" spellcheck="false" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
 #[component]
 pub fn NewGroup() -> impl IntoView {
     let ctx = use_app();
@@ -109,11 +125,7 @@ pub fn JoinGroup() -> impl IntoView {
         <button class="quiet" on:click=move |_| open.set(true)>"Join group"</button>
         <Show when=move || open.get()>
             <Dialog title="Join group" submit_label="Join" open error on_submit=submit>
-                <label>"Group address"
-                    <input type="text" inputmode="email" placeholder="room@conference.example.org"
-                        autocapitalize="none" spellcheck="false" prop:value=move || address.get()
-                        on:input=move |ev| address.set(event_target_value(&ev)) />
-                </label>
+                <AddressField label="Group address" placeholder="room@conference.example.org" value=address/>
             </Dialog>
         </Show>
     }
@@ -172,11 +184,7 @@ pub fn GroupActions(show_members: RwSignal<bool>) -> impl IntoView {
         <button class="quiet" on:click=move |_| ctx.dispatch(Input::LeaveGroup)>"Leave group"</button>
         <Show when=move || open.get()>
             <Dialog title="Invite" submit_label="Invite" open error on_submit=submit>
-                <label>"Address"
-                    <input type="text" inputmode="email" placeholder="name@example.org"
-                        autocapitalize="none" spellcheck="false" prop:value=move || address.get()
-                        on:input=move |ev| address.set(event_target_value(&ev)) />
-                </label>
+                <AddressField label="Address" placeholder="name@example.org" value=address/>
             </Dialog>
         </Show>
     }
