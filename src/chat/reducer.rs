@@ -291,6 +291,8 @@ pub enum Input {
     /// "Join group" by address.
     JoinGroup {
         room: String,
+        /// The nickname to use (public channels); our account name if none.
+        nick: Option<String>,
     },
     /// Leave the open group (and forget its bookmark).
     LeaveGroup,
@@ -492,7 +494,7 @@ impl ChatState {
             Input::Unblock { jid } => vec![Effect::Command(Command::Unblock { jid })],
             Input::CreateGroup { name, description } => self.create_group(name, description),
             Input::GroupCreating { room, name } => self.group_creating(room, name),
-            Input::JoinGroup { room } => self.join_group(room, None),
+            Input::JoinGroup { room, nick } => self.join_group(room, nick),
             Input::LeaveGroup => self.leave_group(),
             Input::Invite { jid } => self.invite(jid),
             Input::DismissNotice => {

@@ -105,6 +105,7 @@ pub fn JoinGroup() -> impl IntoView {
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let address = RwSignal::new(String::new());
+    let nick = RwSignal::new(String::new());
     let submit = move || {
         let typed = address.get_untracked();
         // xmpp:room@service?join links work too.
@@ -112,10 +113,13 @@ pub fn JoinGroup() -> impl IntoView {
         let typed = typed.split('?').next().unwrap_or_default();
         match validate_address(typed) {
             Ok(room) => {
+                let n = nick.get_untracked().trim().to_owned();
                 ctx.dispatch(Input::JoinGroup {
                     room: room.to_string(),
+                    nick: (!n.is_empty()).then_some(n),
                 });
                 address.set(String::new());
+                nick.set(String::new());
                 open.set(false);
             }
             Err(e) => error.set(Some(e)),
@@ -126,6 +130,10 @@ pub fn JoinGroup() -> impl IntoView {
         <Show when=move || open.get()>
             <Dialog title="Join group" submit_label="Join" open error on_submit=submit>
                 <AddressField label="Group address" placeholder="room@conference.example.org" value=address/>
+                <label>"Nickname"
+                    <input type="text" placeholder="optional" prop:value=move || nick.get()
+                        on:input=move |ev| nick.set(event_target_value(&ev)) />
+                </label>
             </Dialog>
         </Show>
     }
@@ -230,6 +238,8 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
     view! {
         <section role="region" aria-label="Members" class="members">
             <h3>{move || format!("{} members", occupants.with(Vec::len))}</h3>
+            // The address others can join with ("Join group").
+            <p class="hint">"Group address: "<span class="address">{move || room.get()}</span></p>
             <ul>
                 <For each=move || occupants.get()
                     key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)

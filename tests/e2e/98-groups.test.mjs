@@ -103,6 +103,18 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await button(b.page, 'Leave group').click();
     await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob gone from the member list' });
 
+    // Bob comes back by address ("Join group"), under another nickname.
+    const address = /Group address: (\S+)/.exec(await members(a.page).innerText())[1];
+    await button(b.page, 'Join group').click();
+    const join = dialog(b.page, 'Join group');
+    await join.getByRole('textbox', { name: 'Group address' }).fill(address);
+    await join.getByRole('textbox', { name: 'Nickname' }).fill('bobby');
+    await button(join, 'Join').click();
+    await expectText(members(a.page), /bobby/, { timeout: T.ui, what: 'Bob back as bobby' });
+    await expectText(members(a.page), /3 members/, { timeout: T.ui });
+    await button(b.page, 'Leave group').click();
+    await expectText(members(a.page), /2 members/, { timeout: T.ui });
+
     // Alice (owner) removes Carol: Carol is told, the list shrinks.
     await button(members(a.page), 'Remove').click();
     await expectText(c.page.getByRole('alert'), /removed/, { timeout: T.ui, what: 'Carol told she was removed' });
