@@ -31,6 +31,23 @@ impl ChatState {
         self.chats.get(jid).is_some_and(|c| c.group) || self.rooms.contains_key(jid)
     }
 
+    /// Groups where `jid` is in now (as the rooms show real addresses).
+    pub fn shared_groups(&self, jid: &str) -> Vec<String> {
+        let mut rooms: Vec<String> = self
+            .rooms
+            .iter()
+            .filter(|(_, r)| {
+                r.joined
+                    && r.occupants
+                        .values()
+                        .any(|o| o.jid.as_deref().map(super::reducer::bare) == Some(jid))
+            })
+            .map(|(room, _)| self.display_name(room))
+            .collect();
+        rooms.sort();
+        rooms
+    }
+
     /// Our nickname in `room`, once joined.
     pub fn room_nick(&self, room: &str) -> Option<&str> {
         self.rooms.get(room).map(|r| r.nick.as_str())

@@ -117,6 +117,10 @@ pub enum Command {
     Unblock {
         jid: String,
     },
+    /// Take `jid` off the roster (both subscriptions end).
+    RemoveContact {
+        jid: String,
+    },
     // ---- groups ----
     CreateRoom {
         name: String,
@@ -302,6 +306,10 @@ pub enum Input {
     },
     /// An action on the open group.
     Moderate(Moderation),
+    /// "Remove contact" (the chat and its history stay).
+    RemoveContact {
+        jid: String,
+    },
     /// The user closed the notice.
     DismissNotice,
     /// Join (`accept`) or decline the invitation to `room`.
@@ -497,6 +505,9 @@ impl ChatState {
             Input::JoinGroup { room, nick } => self.join_group(room, nick),
             Input::LeaveGroup => self.leave_group(),
             Input::Invite { jid } => self.invite(jid),
+            Input::RemoveContact { jid } => {
+                vec![Effect::Command(Command::RemoveContact { jid })]
+            }
             Input::DismissNotice => {
                 self.notice = None;
                 vec![]

@@ -275,6 +275,10 @@ impl Client {
         }
     }
 
+    pub fn remove_contact(&self, jid: &str) {
+        self.with_session(|s| s.remove_contact(jid));
+    }
+
     pub fn add_contact(&self, jid: &str) {
         self.with_session(|s| s.add_contact(jid, None));
     }

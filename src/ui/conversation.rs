@@ -2,7 +2,7 @@
 //! messages" divider, older history on scrolling up, composer.
 
 use super::composer::Composer;
-use super::groups::{GroupActions, Members};
+use super::groups::{ContactDetails, GroupActions, Members};
 use super::message_view::MessageView;
 use super::state::use_app;
 use super::time;
@@ -136,6 +136,10 @@ pub fn Conversation() -> impl IntoView {
                 <Show when=move || group.get()>
                     <GroupActions show_members/>
                 </Show>
+                <Show when=move || !group.get()>
+                    <button class="quiet" aria-pressed=move || show_members.get().to_string()
+                        on:click=move |_| show_members.update(|v| *v = !*v)>"Details"</button>
+                </Show>
                 <Show when=move || !is_self.get() && !group.get()>
                     <button class="quiet" on:click=toggle_block>
                         {move || if blocked.get() { "Unblock" } else { "Block" }}
@@ -155,6 +159,9 @@ pub fn Conversation() -> impl IntoView {
             </div>
             <Show when=move || group.get() && show_members.get()>
                 <Members room=jid/>
+            </Show>
+            <Show when=move || !group.get() && show_members.get()>
+                <ContactDetails jid/>
             </Show>
             <Composer/>
         </section>

@@ -286,3 +286,41 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
         </section>
     }
 }
+
+/// Details of a one-to-one contact: address, name, subscription, groups in
+/// common, and "Remove contact".
+#[component]
+pub fn ContactDetails(jid: Memo<String>) -> impl IntoView {
+    let ctx = use_app();
+    let info = Memo::new(move |_| {
+        ctx.chat.with(|s| {
+            let j = jid.get();
+            let contact = s.contacts.get(&j).cloned();
+            (contact, s.shared_groups(&j))
+        })
+    });
+    let subscription = move || match info.get().0.map(|c| c.subscription) {
+        Some(crate::chat::Subscription::Both) => "You see each other's presence",
+        Some(crate::chat::Subscription::To) => "You see their presence",
+        Some(crate::chat::Subscription::From) => "They see your presence",
+        Some(_) => "Not sharing presence",
+        None => "Not in your contacts",
+    };
+    view! {
+        <section role="region" aria-label="Contact details" class="members">
+            <h3>"Contact details"</h3>
+            <p>"Address: "<span class="address">{move || jid.get()}</span></p>
+            {move || info.get().0.and_then(|c| c.name).map(|n| view! { <p>"Name: "{n}</p> })}
+            <p class="hint">{subscription}</p>
+            {move || {
+                let groups = info.get().1;
+                (!groups.is_empty()).then(|| view! { <p>"Groups in common: "{groups.join(", ")}</p> })
+            }}
+            <Show when=move || info.get().0.is_some()>
+                <button class="quiet" on:click=move |_| ctx.dispatch(Input::RemoveContact { jid: jid.get_untracked() })>
+                    "Remove contact"
+                </button>
+            </Show>
+        </section>
+    }
+}

@@ -571,6 +571,7 @@ impl Controller {
                         }
                         Command::FetchLastSeen { jid } => client.fetch_last_activity(&jid),
                         Command::Block { jid } => client.block(&jid),
+                        Command::RemoveContact { jid } => client.remove_contact(&jid),
                         Command::Unblock { jid } => client.unblock(&jid),
                         Command::CreateRoom { name, description } => {
                             match client.create_room(&name, &description) {

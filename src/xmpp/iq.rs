@@ -25,6 +25,9 @@ pub enum IqPurpose {
     RosterSet {
         jid: String,
     },
+    RosterRemove {
+        jid: String,
+    },
     DiscoInfo,
     Ping,
     /// XEP-0280 enable.

@@ -40,6 +40,25 @@ pub fn set(id: &str, jid: BareJid, name: Option<&str>) -> Iq {
     )
 }
 
+/// `<iq type='set'><query><item jid=.. subscription='remove'/></query></iq>`.
+pub fn remove(id: &str, jid: BareJid) -> Iq {
+    let item = Item {
+        jid,
+        name: None,
+        subscription: roster::Subscription::Remove,
+        ask: Ask::None,
+        groups: vec![],
+        approved: None,
+    };
+    Iq::from_set(
+        id,
+        Roster {
+            ver: None,
+            items: vec![item],
+        },
+    )
+}
+
 pub fn item_from(item: &Item) -> RosterItem {
     RosterItem {
         jid: item.jid.to_string(),

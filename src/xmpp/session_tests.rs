@@ -340,6 +340,24 @@ fn add_contact_sets_the_roster_and_subscribes() {
 }
 
 #[test]
+fn remove_contact_sets_subscription_remove_and_reports_a_failure() {
+    let mut t = T::online();
+    t.s.remove_contact("bob@example.org");
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='set' id='id5'><query xmlns='jabber:iq:roster'>\
+         <item jid='bob@example.org' subscription='remove'/></query></iq>",
+    ]);
+    t.recv(
+        "<iq xmlns='jabber:client' type='error' id='id5'><error type='cancel'>\
+         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+    );
+    assert!(matches!(
+        t.events().as_slice(),
+        [Event::RequestFailed { request, .. }] if request == "remove contact bob@example.org"
+    ));
+}
+
+#[test]
 fn outgoing_message_carries_origin_id() {
     let mut t = T::online();
     t.s.send_message("bob@example.org", "hi", "m1").unwrap();

@@ -95,3 +95,27 @@ test('a blocked address never shows messages; unblocking lets new ones through',
     await pc.stop();
   }
 });
+
+test('contact details show the address and presence sharing; Remove contact ends both subscriptions', { timeout: 120_000 }, async (t) => {
+  const alice = await prosody.newAccount('deta');
+  const bob = await prosody.newAccount('detb');
+  await makeContacts(alice, bob);
+  const pb = await connectPeer(bob);
+  try {
+    await withBrowser(t, async ({ open }) => {
+      const a = await open('alice');
+      await signIn(a.page, { address: alice.jid, password: alice.password });
+      await openChat(a.page, bob.user);
+      await a.page.getByRole('button', { name: 'Details', exact: true }).click();
+      const details = a.page.getByRole('region', { name: 'Contact details' });
+      await expectText(details, new RegExp(bob.jid.replace(/[.]/g, '\\.')), { timeout: T.ui });
+      await expectText(details, /You see each other's presence/, { timeout: T.ui });
+      await details.getByRole('button', { name: 'Remove contact', exact: true }).click();
+      await expectText(details, /Not in your contacts/, { timeout: T.ui, what: 'removed from the roster' });
+      await eventually(async () => (await pb.subscription(alice.jid)) === 'none',
+        { timeout: T.ui, what: "bob no longer subscribed with alice" });
+    });
+  } finally {
+    await pb.stop();
+  }
+});

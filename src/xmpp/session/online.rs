@@ -146,6 +146,21 @@ impl Session {
         self.send(presence::directed(PresenceType::Subscribe, bare));
     }
 
+    /// RFC 6121 §2.5: removes the contact (and both subscriptions); the
+    /// server's roster push reports it.
+    pub fn remove_contact(&mut self, jid: &str) {
+        let request = format!("remove contact {jid}");
+        let Some(bare) = self.online_contact(jid, &request) else {
+            return;
+        };
+        let id = self.ids.next_id();
+        let deadline = self.now.saturating_add(IQ_TIMEOUT);
+        let purpose = IqPurpose::RosterRemove {
+            jid: bare.to_string(),
+        };
+        self.send_iq(roster::remove(&id, bare), purpose, deadline);
+    }
+
     /// Presence subscribed, and subscribe back if we are not subscribed yet.
     pub fn accept_subscription(&mut self, jid: &str) {
         let Some(bare) = self.online_contact(jid, &format!("accept {jid}")) else {
@@ -353,6 +368,12 @@ impl Session {
                 reason: reason(&o),
             }),
             (IqPurpose::RosterSet { .. }, IqOutcome::Result(_)) => {}
+            // The roster push that follows removes the contact.
+            (IqPurpose::RosterRemove { .. }, IqOutcome::Result(_)) => {}
+            (IqPurpose::RosterRemove { jid }, o) => self.events.push_back(Event::RequestFailed {
+                request: format!("remove contact {jid}"),
+                reason: reason(&o),
+            }),
             (IqPurpose::RosterSet { jid }, o) => self.events.push_back(Event::RequestFailed {
                 request: format!("add contact {jid}"),
                 reason: reason(&o),
