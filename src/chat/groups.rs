@@ -188,7 +188,7 @@ impl ChatState {
     }
 
     fn open_room(&mut self, room: String) -> Vec<Effect> {
-        self.apply(super::reducer::Input::Open(Some(room)), 0)
+        self.open_chat(Some(room))
     }
 
     pub(super) fn room_left(&mut self, room: String, exit: RoomExit) -> Vec<Effect> {

@@ -502,10 +502,15 @@ impl ChatState {
     }
 
     fn fetch_older(&mut self, chat: String) -> Effect {
-        self.older = OlderState::Loading;
         // The oldest archive id we know in this chat; own messages sent
         // from here learn theirs during the catch-up.
         let before = self.messages.iter().find_map(|m| m.stanza_id.clone());
+        self.ask_archive_before(chat, before)
+    }
+
+    /// One older archive page of `chat` (a room's own archive for groups).
+    fn ask_archive_before(&mut self, chat: String, before: Option<String>) -> Effect {
+        self.older = OlderState::Loading;
         if self.is_group(&chat) {
             return Effect::Command(Command::FetchRoomOlder { room: chat, before });
         }
@@ -526,19 +531,7 @@ impl ChatState {
         if added == 0 {
             // The whole page was already here: keep going back from it.
             if let Some(before) = first {
-                self.older = OlderState::Loading;
-                let command = if self.is_group(chat) {
-                    Command::FetchRoomOlder {
-                        room: chat.to_owned(),
-                        before: Some(before),
-                    }
-                } else {
-                    Command::FetchOlder {
-                        chat: chat.to_owned(),
-                        before: Some(before),
-                    }
-                };
-                return vec![Effect::Command(command)];
+                return vec![self.ask_archive_before(chat.to_owned(), Some(before))];
             }
         }
         self.older = OlderState::Idle;

@@ -559,7 +559,7 @@ impl ChatState {
         }
     }
 
-    fn open_chat(&mut self, jid: Option<String>) -> Vec<Effect> {
+    pub(super) fn open_chat(&mut self, jid: Option<String>) -> Vec<Effect> {
         let mut effects = vec![];
         if let Some(left) = self.open.clone().filter(|o| Some(o) != jid.as_ref()) {
             // Leaving a chat while typing: say we stopped.

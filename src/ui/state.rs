@@ -541,9 +541,20 @@ impl Controller {
                 }
                 Err(e) => Err(e),
             },
+            // No connection yet: an older page cannot come, so say so
+            // (the view stops waiting for it).
             Effect::Command(Command::FetchOlder { chat, .. }) if self.client.borrow().is_none() => {
                 self.dispatch(Input::Xmpp(Event::ArchiveFailed {
                     query: crate::xmpp::ArchiveQuery::Older { chat },
+                    reason: "not connected".into(),
+                }));
+                Ok(())
+            }
+            Effect::Command(Command::FetchRoomOlder { room, .. })
+                if self.client.borrow().is_none() =>
+            {
+                self.dispatch(Input::Xmpp(Event::RoomArchiveFailed {
+                    query: crate::xmpp::RoomArchiveQuery::Older { room },
                     reason: "not connected".into(),
                 }));
                 Ok(())
