@@ -112,7 +112,9 @@ async fn assert_sample(store: &IndexedDbStore) -> Result<(), StoreError> {
     Ok(())
 }
 
-const CURRENT_STORES: [&str; 4] = ["chats", "contacts", "messages", "settings"];
+const CURRENT_STORES: [&str; 6] = [
+    "avatars", "chats", "contacts", "messages", "profiles", "settings",
+];
 
 #[wasm_bindgen_test]
 async fn a_new_database_opens_at_the_current_schema() {
@@ -136,6 +138,15 @@ async fn a_v1_database_with_data_opens_at_the_current_schema_and_keeps_its_data(
     assert_eq!(current.schema_version(), SCHEMA_VERSION);
     assert_eq!(current.object_store_names(), CURRENT_STORES);
     assert_sample(&current).await.unwrap();
+    // The stores version 2 added work on the upgraded database.
+    let image = confab::chat::AvatarImage {
+        hash: "ab".into(),
+        mime: "image/png".into(),
+        data: vec![0, 255, 7],
+    };
+    current.put_avatar(&image).await.unwrap();
+    assert_eq!(current.avatar("ab").await.unwrap(), Some(image));
+    assert_eq!(current.profiles().await.unwrap(), vec![]);
     current.close();
     IndexedDbStore::delete_database(&name).await.unwrap();
 }

@@ -154,3 +154,31 @@ impl Availability {
         }
     }
 }
+
+/// What a person calls themselves and which picture they show (XEP-0172
+/// nickname, XEP-0084/XEP-0153 avatar hash), kept per bare JID so the chat
+/// list shows names and pictures before the server has answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Bare JID (ours too).
+    pub jid: String,
+    /// Their published nickname, if any.
+    #[serde(default)]
+    pub nick: Option<String>,
+    /// SHA-1 hex of their avatar image, if they have one; the image itself
+    /// is an [`AvatarImage`] cached once per hash.
+    #[serde(default)]
+    pub avatar: Option<String>,
+}
+
+/// An avatar image, cached by its SHA-1 so one picture shared by several
+/// people (or seen again after a change back) is fetched once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvatarImage {
+    /// Lower-case SHA-1 hex of `data`.
+    pub hash: String,
+    /// e.g. "image/png".
+    pub mime: String,
+    #[serde(with = "serde_bytes")]
+    pub data: Vec<u8>,
+}

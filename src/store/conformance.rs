@@ -20,7 +20,9 @@
 //! and Rust by code point, which differ only outside the BMP.
 
 use super::{Before, MessageKey, Store, StoreError};
-use crate::chat::{Chat, Contact, MessageStatus, StoredMessage, Subscription};
+use crate::chat::{
+    AvatarImage, Chat, Contact, MessageStatus, Profile, StoredMessage, Subscription,
+};
 
 /// Calls `$m!(check_name);` for every check in this module.
 #[macro_export]
@@ -46,6 +48,8 @@ macro_rules! for_each_store_check {
         $m!(contacts_are_added_replaced_and_removed);
         $m!(removing_an_unknown_contact_is_not_an_error);
         $m!(settings_are_set_replaced_and_removed);
+        $m!(profiles_are_put_replaced_and_listed_by_jid);
+        $m!(avatars_are_cached_by_hash_byte_for_byte);
         $m!(clear_forgets_everything);
         $m!(the_store_is_usable_after_clear);
         $m!(a_batch_is_paged_like_messages_put_one_by_one);
@@ -511,6 +515,10 @@ async fn fill<S: Store>(store: &S) -> Result<(), StoreError> {
     .await?;
     store.put_chat(&chat(ALICE, 20)).await?;
     store.put_contact(&contact(ALICE, None)).await?;
+    store
+        .put_profile(&profile(ALICE, Some("Al"), Some("ab12")))
+        .await?;
+    store.put_avatar(&avatar("ab12", &[1, 2, 3])).await?;
     store.put_setting("theme", "dark").await
 }
 
@@ -524,6 +532,8 @@ pub async fn clear_forgets_everything<S: Store>(store: &S) -> Result<(), StoreEr
     assert_eq!(store.chats().await?, vec![]);
     assert_eq!(store.contacts().await?, vec![]);
     assert_eq!(store.setting("theme").await?, None);
+    assert_eq!(store.profiles().await?, vec![]);
+    assert_eq!(store.avatar("ab12").await?, None);
     Ok(())
 }
 
@@ -535,6 +545,64 @@ pub async fn the_store_is_usable_after_clear<S: Store>(store: &S) -> Result<(), 
     assert_eq!(ids(&store.pending_messages().await?), ["p1"]);
     assert_eq!(store.chats().await?.len(), 1);
     assert_eq!(store.setting("theme").await?.as_deref(), Some("dark"));
+    Ok(())
+}
+
+fn profile(jid: &str, nick: Option<&str>, avatar: Option<&str>) -> Profile {
+    Profile {
+        jid: jid.to_owned(),
+        nick: nick.map(str::to_owned),
+        avatar: avatar.map(str::to_owned),
+    }
+}
+
+fn avatar(hash: &str, data: &[u8]) -> AvatarImage {
+    AvatarImage {
+        hash: hash.to_owned(),
+        mime: "image/png".to_owned(),
+        data: data.to_vec(),
+    }
+}
+
+pub async fn profiles_are_put_replaced_and_listed_by_jid<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    assert_eq!(store.profiles().await?, vec![]);
+    store
+        .put_profile(&profile(BOB, Some("Bobby"), None))
+        .await?;
+    store.put_profile(&profile(ALICE, None, Some("aa"))).await?;
+    store
+        .put_profile(&profile(ALICE, Some("Al"), Some("bb")))
+        .await?;
+    assert_eq!(
+        store.profiles().await?,
+        vec![
+            profile(ALICE, Some("Al"), Some("bb")),
+            profile(BOB, Some("Bobby"), None)
+        ]
+    );
+    Ok(())
+}
+
+pub async fn avatars_are_cached_by_hash_byte_for_byte<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    assert_eq!(store.avatar("0f").await?, None);
+    // Every byte value, and a picture-sized image (a Uint8Array in
+    // IndexedDB, not an array of numbers).
+    let all: Vec<u8> = (0..=255).collect();
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    store.put_avatar(&avatar("0f", &all)).await?;
+    store.put_avatar(&avatar("1e", &big)).await?;
+    assert_eq!(store.avatar("0f").await?, Some(avatar("0f", &all)));
+    assert_eq!(store.avatar("1e").await?, Some(avatar("1e", &big)));
+    let replaced = AvatarImage {
+        mime: "image/jpeg".to_owned(),
+        ..avatar("0f", &[9])
+    };
+    store.put_avatar(&replaced).await?;
+    assert_eq!(store.avatar("0f").await?, Some(replaced));
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{can_be_marked_read, Before, MessageKey, Store, StoreError};
-use crate::chat::{Chat, Contact, MessageStatus, StoredMessage};
+use crate::chat::{AvatarImage, Chat, Contact, MessageStatus, Profile, StoredMessage};
 
 /// Everything kept in plain collections.
 ///
@@ -36,6 +36,8 @@ struct Inner {
     chats: HashMap<String, Chat>,
     contacts: BTreeMap<String, Contact>,
     settings: HashMap<String, String>,
+    profiles: BTreeMap<String, Profile>,
+    avatars: HashMap<String, AvatarImage>,
 }
 
 impl Inner {
@@ -251,6 +253,30 @@ impl Store for MemoryStore {
 
     async fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
         Ok(self.inner.borrow().contacts.values().cloned().collect())
+    }
+
+    async fn put_profile(&self, profile: &Profile) -> Result<(), StoreError> {
+        self.inner
+            .borrow_mut()
+            .profiles
+            .insert(profile.jid.clone(), profile.clone());
+        Ok(())
+    }
+
+    async fn profiles(&self) -> Result<Vec<Profile>, StoreError> {
+        Ok(self.inner.borrow().profiles.values().cloned().collect())
+    }
+
+    async fn put_avatar(&self, image: &AvatarImage) -> Result<(), StoreError> {
+        self.inner
+            .borrow_mut()
+            .avatars
+            .insert(image.hash.clone(), image.clone());
+        Ok(())
+    }
+
+    async fn avatar(&self, hash: &str) -> Result<Option<AvatarImage>, StoreError> {
+        Ok(self.inner.borrow().avatars.get(hash).cloned())
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

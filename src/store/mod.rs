@@ -3,7 +3,7 @@
 //!
 //! Both implementations must pass the shared suite in [`conformance`].
 
-use crate::chat::{Chat, Contact, MessageStatus, Millis, StoredMessage};
+use crate::chat::{AvatarImage, Chat, Contact, MessageStatus, Millis, Profile, StoredMessage};
 
 pub mod conformance;
 pub mod memory;
@@ -15,7 +15,7 @@ pub use memory::MemoryStore;
 
 /// Schema version of the persisted data. Bump it together with a new file in
 /// `indexed_db/migrations/`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -127,6 +127,15 @@ pub trait Store {
     async fn put_contact(&self, contact: &Contact) -> Result<(), StoreError>;
     async fn remove_contact(&self, jid: &str) -> Result<(), StoreError>;
     async fn contacts(&self) -> Result<Vec<Contact>, StoreError>;
+
+    /// Upsert keyed by `Profile::jid`.
+    async fn put_profile(&self, profile: &Profile) -> Result<(), StoreError>;
+    /// Every stored profile, in JID order.
+    async fn profiles(&self) -> Result<Vec<Profile>, StoreError>;
+    /// Upsert keyed by `AvatarImage::hash`.
+    async fn put_avatar(&self, image: &AvatarImage) -> Result<(), StoreError>;
+    /// The cached image with this hash, if any.
+    async fn avatar(&self, hash: &str) -> Result<Option<AvatarImage>, StoreError>;
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;

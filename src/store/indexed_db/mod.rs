@@ -19,7 +19,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Before, MessageKey, Store, StoreError, SCHEMA_VERSION};
-use crate::chat::{Chat, Contact, MessageStatus, StoredMessage};
+use crate::chat::{AvatarImage, Chat, Contact, MessageStatus, Profile, StoredMessage};
 use raw::{RawCursor, RawIndex, RequestEvents};
 use record::MessageRecord;
 
@@ -32,7 +32,9 @@ const MESSAGES: &str = "messages";
 const CHATS: &str = "chats";
 const CONTACTS: &str = "contacts";
 const SETTINGS: &str = "settings";
-const ALL_STORES: [&str; 4] = [MESSAGES, CHATS, CONTACTS, SETTINGS];
+const PROFILES: &str = "profiles";
+const AVATARS: &str = "avatars";
+const ALL_STORES: [&str; 6] = [MESSAGES, CHATS, CONTACTS, SETTINGS, PROFILES, AVATARS];
 
 const BY_CHAT_TIME: &str = "chat_time";
 const BY_STANZA_ID: &str = "stanza_id";
@@ -369,6 +371,29 @@ impl Store for IndexedDbStore {
 
     async fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
         self.all_records(CONTACTS).await
+    }
+
+    async fn put_profile(&self, profile: &Profile) -> Result<(), StoreError> {
+        self.put_record(PROFILES, profile).await
+    }
+
+    async fn profiles(&self) -> Result<Vec<Profile>, StoreError> {
+        self.all_records(PROFILES).await
+    }
+
+    async fn put_avatar(&self, image: &AvatarImage) -> Result<(), StoreError> {
+        self.put_record(AVATARS, image).await
+    }
+
+    async fn avatar(&self, hash: &str) -> Result<Option<AvatarImage>, StoreError> {
+        let tx = self.read(AVATARS)?;
+        tx.object_store(AVATARS)
+            .map_err(backend)?
+            .get(hash)
+            .serde()
+            .map_err(backend)?
+            .await
+            .map_err(backend)
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

@@ -13,12 +13,14 @@ use indexed_db_futures::database::Database;
 use wasm_bindgen::JsValue;
 
 mod v1;
+mod v2;
 
 /// Applies the steps `old + 1 ..= new` in order.
 pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
     for version in old.saturating_add(1)..=new {
         match version {
             1 => v1::apply(db)?,
+            2 => v2::apply(db)?,
             unknown => {
                 let text = format!("no migration to schema version {unknown}");
                 return Err(JsValue::from_str(&text).into());
