@@ -6,6 +6,7 @@ pub mod groups;
 pub mod ingest;
 pub mod model;
 mod people;
+mod profiles;
 pub mod reducer;
 pub mod text;
 

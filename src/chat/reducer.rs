@@ -64,6 +64,14 @@ pub enum Effect {
         key: String,
         value: String,
     },
+    SaveProfile(Profile),
+    /// Cache an avatar image by its hash.
+    SaveAvatar(AvatarImage),
+    /// Fetch `jid`'s avatar `hash` from the server unless it is cached.
+    EnsureAvatar {
+        jid: String,
+        hash: String,
+    },
     Command(Command),
 }
 
@@ -170,6 +178,17 @@ pub enum Command {
         room: String,
         before: Option<String>,
     },
+    // ---- profiles ----
+    /// XEP-0172: publish our nickname.
+    SetNick(String),
+    /// XEP-0084: publish our avatar.
+    SetAvatar {
+        mime: String,
+        data: Vec<u8>,
+        width: u16,
+        height: u16,
+    },
+    RemoveAvatar,
 }
 
 /// What an owner, admin or moderator can do to someone in a group.
@@ -317,6 +336,19 @@ pub enum Input {
         room: String,
         accept: bool,
     },
+    // ---- profiles ----
+    /// Nicknames and avatar hashes read from the store at start-up.
+    Profiles(Vec<Profile>),
+    /// "Nickname" in the profile settings.
+    SetNick(String),
+    /// A new picture for our profile, already scaled by the shell.
+    SetAvatar {
+        image: AvatarImage,
+        width: u16,
+        height: u16,
+    },
+    /// "Remove photo" in the profile settings.
+    RemoveAvatar,
 }
 
 /// Where loading older history of the open chat stands.
@@ -386,6 +418,8 @@ pub struct ChatState {
     pub(super) creating: HashMap<String, String>,
     /// The room to open once it is joined (or created).
     pub(super) opening_room: Option<String>,
+    /// Nickname and avatar hash per bare JID (ours too).
+    pub profiles: HashMap<String, Profile>,
 }
 
 impl ChatState {
@@ -408,14 +442,15 @@ impl ChatState {
         chats
     }
 
-    /// The name to show for a JID: a group's name, the roster name, else
-    /// the address.
+    /// The name to show for a JID: a group's name, the roster name, the
+    /// nickname they published (XEP-0172), else the address.
     pub fn display_name(&self, jid: &str) -> String {
         self.chats
             .get(jid)
             .and_then(|c| c.name.clone())
             .or_else(|| self.contacts.get(jid).and_then(|c| c.name.clone()))
             .filter(|n| !n.trim().is_empty())
+            .or_else(|| self.nick_of(jid).map(str::to_owned))
             .unwrap_or_else(|| jid.to_string())
     }
 
@@ -508,6 +543,14 @@ impl ChatState {
             Input::RemoveContact { jid } => {
                 vec![Effect::Command(Command::RemoveContact { jid })]
             }
+            Input::Profiles(profiles) => self.profiles_restored(profiles),
+            Input::SetNick(nick) => self.set_my_nick(nick),
+            Input::SetAvatar {
+                image,
+                width,
+                height,
+            } => self.set_my_avatar(image, width, height),
+            Input::RemoveAvatar => self.remove_my_avatar(),
             Input::DismissNotice => {
                 self.notice = None;
                 vec![]
@@ -746,15 +789,19 @@ impl ChatState {
                 self.set_status(&id, MessageStatus::Failed, Some(reason))
             }
             Event::Receipt { id, .. } => self.set_status(&id, MessageStatus::Delivered, None),
+            Event::RequestFailed { request, .. } if super::profiles::is_background(&request) => {
+                vec![]
+            }
             Event::RequestFailed { request, reason } => {
                 self.notice = Some(format!("Could not {request}: {reason}"));
                 vec![]
             }
             Event::Malformed { .. } => vec![],
-            // Typing, presence and people (issue 4): not shown yet.
-            Event::AvatarChanged { .. } | Event::Avatar { .. } | Event::NickChanged { .. } => {
-                vec![]
-            }
+            Event::AvatarChanged { jid, hash } => self.avatar_changed(jid, hash),
+            Event::NickChanged { jid, nick } => self.nick_changed(jid, nick),
+            Event::Avatar {
+                hash, mime, data, ..
+            } => self.avatar_arrived(hash, mime, data),
             Event::MucService { service } => {
                 self.muc_service = service;
                 vec![]

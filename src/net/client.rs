@@ -265,6 +265,35 @@ impl Client {
         })
     }
 
+    /// XEP-0172: publish our nickname; `false` when not online.
+    pub fn set_nick(&self, nick: &str) -> bool {
+        self.with_session(|s| {
+            s.set_nick(nick);
+            true
+        })
+    }
+
+    /// XEP-0084: publish our avatar; `false` when not online.
+    pub fn set_avatar(&self, mime: &str, data: Vec<u8>, width: u16, height: u16) -> bool {
+        self.with_session(|s| {
+            s.set_avatar(mime, data, width, height);
+            true
+        })
+    }
+
+    /// XEP-0084: say we have no avatar; `false` when not online.
+    pub fn remove_avatar(&self) -> bool {
+        self.with_session(|s| {
+            s.remove_avatar();
+            true
+        })
+    }
+
+    /// The image `hash` of `jid` → `Event::Avatar` (when online).
+    pub fn fetch_avatar(&self, jid: &str, hash: &str) {
+        self.with_session(|s| s.fetch_avatar(jid, hash));
+    }
+
     /// The page became visible or the network changed: check a live
     /// connection with a ping now, or retry a dead one now.
     pub fn check_alive(&self) {

@@ -1,6 +1,7 @@
 //! The chat list: most recent first, with name, presence, preview, time and
 //! unread count.
 
+use super::avatar::Avatar;
 use super::state::use_app;
 use super::time;
 use crate::chat::reducer::Input;
@@ -54,16 +55,6 @@ fn ChatRow(chat: Chat) -> impl IntoView {
         let jid = jid.clone();
         move || ctx.chat.with(|s| s.open.as_deref() == Some(jid.as_str()))
     };
-    let initial = {
-        let name = name.clone();
-        move || {
-            name()
-                .chars()
-                .next()
-                .map(|c| c.to_uppercase().to_string())
-                .unwrap_or_default()
-        }
-    };
     let open = {
         let jid = jid.clone();
         move |_| ctx.dispatch(Input::Open(Some(jid.clone())))
@@ -74,7 +65,7 @@ fn ChatRow(chat: Chat) -> impl IntoView {
         <li>
             <button class="chat-row" class:selected=selected.clone()
                 aria-current=move || selected().then_some("true") on:click=open>
-                <span class="avatar" aria-hidden="true">{initial}</span>
+                <Avatar jid=jid.clone()/>
                 <span class="row-main">
                     <span class="row-top">
                         <span class="name">{name}</span>

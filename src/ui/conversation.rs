@@ -1,6 +1,7 @@
 //! The open chat: header, message log with day separators and the "New
 //! messages" divider, older history on scrolling up, composer.
 
+use super::avatar::Avatar;
 use super::composer::Composer;
 use super::groups::{ContactDetails, GroupActions, Members};
 use super::message_view::MessageView;
@@ -126,6 +127,7 @@ pub fn Conversation() -> impl IntoView {
             <header class="bar conv-header">
                 <button class="back quiet" aria-label="Back to chats"
                     on:click=move |_| ctx.dispatch(Input::Open(None))>"←"</button>
+                <Avatar jid=jid label=Signal::derive(move || format!("Avatar of {}", name.get()))/>
                 <div class="title">
                     <h2>{name}</h2>
                     <Show when=move || !group.get()

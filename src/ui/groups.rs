@@ -309,8 +309,12 @@ pub fn ContactDetails(jid: Memo<String>) -> impl IntoView {
     view! {
         <section role="region" aria-label="Contact details" class="members">
             <h3>"Contact details"</h3>
+            <super::avatar::Avatar jid large=true
+                label=Signal::derive(move || format!("Photo of {}", jid.get()))/>
             <p>"Address: "<span class="address">{move || jid.get()}</span></p>
             {move || info.get().0.and_then(|c| c.name).map(|n| view! { <p>"Name: "{n}</p> })}
+            {move || ctx.chat.with(|s| s.nick_of(&jid.get()).map(str::to_owned))
+                .map(|n| view! { <p>"Nickname: "{n}</p> })}
             <p class="hint">{subscription}</p>
             {move || {
                 let groups = info.get().1;

@@ -2,6 +2,7 @@
 //! logic lives in `chat/`, protocol in `xmpp/`, IO in `net/` and `store/`.
 
 mod app;
+mod avatar;
 mod chat_list;
 mod composer;
 mod connection_status;

@@ -1,8 +1,84 @@
-//! "Settings": the privacy choices for receipts and read markers.
+//! "Settings": the profile (nickname, photo) and the privacy choices for
+//! receipts, read markers and last seen.
 
+use super::avatar::{prepare, Avatar};
 use super::state::use_app;
 use crate::chat::reducer::{Input, Privacy};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+/// Nickname (XEP-0172) and photo (XEP-0084), as contacts see them.
+#[component]
+fn Profile() -> impl IntoView {
+    let ctx = use_app();
+    let me = Memo::new(move |_| ctx.chat.with(|s| s.me.clone().unwrap_or_default()));
+    let saved_nick = Memo::new(move |_| {
+        ctx.chat
+            .with(|s| s.nick_of(&me.get()).map(str::to_owned).unwrap_or_default())
+    });
+    let nick = RwSignal::new(saved_nick.get_untracked());
+    let has_photo = Memo::new(move |_| ctx.chat.with(|s| s.avatar_of(&me.get()).is_some()));
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let save_nick = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        ctx.dispatch(Input::SetNick(nick.get_untracked()));
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // The same file chosen again must fire `change` again.
+        input.set_value("");
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match prepare(file).await {
+                Ok((image, width, height)) => ctx.dispatch(Input::SetAvatar {
+                    image,
+                    width,
+                    height,
+                }),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section aria-label="Profile" class="profile">
+            <Avatar jid=me large=true label=Signal::derive(|| "My photo".to_owned())/>
+            <div class="profile-fields">
+                <form class="row" on:submit=save_nick>
+                    <label>"Nickname"
+                        <input type="text" maxlength="64" autocomplete="nickname"
+                            prop:value=move || nick.get()
+                            on:input=move |ev| nick.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" class="quiet"
+                        disabled=move || nick.get().trim() == saved_nick.get()>"Save nickname"</button>
+                </form>
+                <div class="row">
+                    <label class="button quiet file-button" aria-busy=move || busy.get().to_string()>
+                        "Choose photo"
+                        <input type="file" accept="image/*" on:change=choose/>
+                    </label>
+                    <Show when=move || has_photo.get()>
+                        <button type="button" class="quiet"
+                            on:click=move |_| ctx.dispatch(Input::RemoveAvatar)>"Remove photo"</button>
+                    </Show>
+                </div>
+                {move || error.get().map(|e| view! { <p role="alert" class="error">{e}</p> })}
+            </div>
+        </section>
+    }
+}
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -21,6 +97,7 @@ pub fn Settings() -> impl IntoView {
             <div class="backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
                 <div role="dialog" aria-modal="true" aria-label="Settings" class="card dialog">
                     <h2>"Settings"</h2>
+                    <Profile/>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || privacy.get().read_receipts
                             on:change=move |ev| set(|p, on| p.read_receipts = on, checked(&ev)) />

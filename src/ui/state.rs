@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 /// Database holding which account is remembered (no chat data).
@@ -51,6 +51,9 @@ pub struct AppCtx {
     pub busy: RwSignal<bool>,
     /// Default server URL (query parameter or config.json) for the form.
     pub default_server: RwSignal<String>,
+    /// Object URLs of the cached avatar images shown so far, by hash
+    /// (see [`Controller::want_avatar`]).
+    pub avatars: RwSignal<HashMap<String, String>>,
     ctl: StoredValue<Rc<Controller>, LocalStorage>,
 }
 
@@ -77,6 +80,8 @@ pub struct Controller {
     draining: Cell<bool>,
     /// Sign-in in progress: what to remember once it works.
     pending: RefCell<Option<(SavedSession, bool)>>,
+    /// Avatar hashes being read from the store for the UI.
+    avatars_loading: RefCell<HashSet<String>>,
 }
 
 /// Work the controller does in order, one item at a time.
@@ -101,6 +106,7 @@ pub fn provide_app() -> AppCtx {
         queue: RefCell::new(VecDeque::new()),
         draining: Cell::new(false),
         pending: RefCell::new(None),
+        avatars_loading: RefCell::new(HashSet::new()),
     });
     let ctx = AppCtx {
         phase: RwSignal::new(Phase::Loading),
@@ -110,6 +116,7 @@ pub fn provide_app() -> AppCtx {
         prefill: RwSignal::new(None),
         busy: RwSignal::new(false),
         default_server: RwSignal::new(String::new()),
+        avatars: RwSignal::new(HashMap::new()),
         ctl: StoredValue::new_local(controller.clone()),
     };
     controller.ctx.set(Some(ctx));
@@ -170,6 +177,7 @@ impl Controller {
             .map_err(|e| e.to_string())?;
         let chats = store.chats().await.unwrap_or_default();
         let contacts = store.contacts().await.unwrap_or_default();
+        let profiles = store.profiles().await.unwrap_or_default();
         let flag = |v: Option<String>, default: bool| v.map_or(default, |v| v == "true");
         let defaults = Privacy::default();
         let privacy = Privacy {
@@ -194,6 +202,7 @@ impl Controller {
             contacts,
             privacy,
         });
+        self.dispatch(Input::Profiles(profiles));
         Ok(())
     }
 
@@ -413,6 +422,7 @@ impl Controller {
         let store = self.store.borrow_mut().take();
         self.queue.borrow_mut().clear();
         ctx.chat.set(ChatState::new(None));
+        forget_avatars(ctx);
         ctx.conn.set(ConnState::Offline { retry_in_ms: None });
         ctx.error.set(None);
         ctx.busy.set(false);
@@ -426,6 +436,33 @@ impl Controller {
             }
             ctx.phase.set(Phase::SignIn);
         });
+    }
+
+    /// The UI shows the avatar `hash`: make its image available as an
+    /// object URL in [`AppCtx::avatars`] if the store has it (once per hash;
+    /// an image the store lacks comes with `Effect::EnsureAvatar`).
+    pub fn want_avatar(self: &Rc<Self>, hash: &str) {
+        let ctx = self.ctx();
+        if ctx.avatars.with_untracked(|a| a.contains_key(hash))
+            || !self.avatars_loading.borrow_mut().insert(hash.to_owned())
+        {
+            return;
+        }
+        let Some(store) = self.store.borrow().clone() else {
+            return;
+        };
+        let me = self.clone();
+        let hash = hash.to_owned();
+        spawn_local(async move {
+            if let Ok(Some(image)) = store.avatar(&hash).await {
+                show_avatar(ctx, &image);
+            }
+            me.avatars_loading.borrow_mut().remove(&hash);
+        });
+    }
+
+    fn not_online(&self, request: &str) {
+        self.notify(format!("Could not {request}: not connected."));
     }
 
     pub fn reconnect_now(&self) {
@@ -529,6 +566,21 @@ impl Controller {
                 }
             }
             Effect::SaveChat(c) => store.put_chat(&c).await,
+            Effect::SaveProfile(p) => store.put_profile(&p).await,
+            Effect::SaveAvatar(image) => {
+                show_avatar(self.ctx(), &image);
+                store.put_avatar(&image).await
+            }
+            Effect::EnsureAvatar { jid, hash } => match store.avatar(&hash).await {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => {
+                    if let Some(client) = self.client.borrow().clone() {
+                        client.fetch_avatar(&jid, &hash);
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
             Effect::SaveContact(c) => store.put_contact(&c).await,
             Effect::RemoveContact(jid) => store.remove_contact(&jid).await,
             Effect::SetStatus { id, status, error } => {
@@ -611,6 +663,26 @@ impl Controller {
                             client.set_bookmark(&room, name.as_deref(), nick.as_deref())
                         }
                         Command::RemoveBookmark { room } => client.remove_bookmark(&room),
+                        Command::SetNick(nick) => {
+                            if !client.set_nick(&nick) {
+                                self.not_online("set nickname");
+                            }
+                        }
+                        Command::SetAvatar {
+                            mime,
+                            data,
+                            width,
+                            height,
+                        } => {
+                            if !client.set_avatar(&mime, data, width, height) {
+                                self.not_online("set avatar");
+                            }
+                        }
+                        Command::RemoveAvatar => {
+                            if !client.remove_avatar() {
+                                self.not_online("remove avatar");
+                            }
+                        }
                         Command::FetchRoomOlder { room, before } => {
                             if !client.fetch_room_older(&room, before.as_deref(), HISTORY_PAGE) {
                                 self.dispatch(Input::Xmpp(Event::RoomArchiveFailed {
@@ -635,6 +707,27 @@ impl Controller {
         if let Err(e) = result {
             web_sys::console::error_1(&format!("store: {e}").into());
         }
+    }
+}
+
+/// Makes `image` showable: an object URL for its bytes, by hash.
+fn show_avatar(ctx: AppCtx, image: &crate::chat::AvatarImage) {
+    if ctx.avatars.with_untracked(|a| a.contains_key(&image.hash)) {
+        return;
+    }
+    match super::avatar::object_url(&image.mime, &image.data) {
+        Ok(url) => ctx.avatars.update(|a| {
+            a.insert(image.hash.clone(), url);
+        }),
+        Err(e) => web_sys::console::error_1(&format!("avatar: {e}").into()),
+    }
+}
+
+/// Releases the object URLs (sign-out).
+fn forget_avatars(ctx: AppCtx) {
+    let urls = ctx.avatars.try_update(std::mem::take).unwrap_or_default();
+    for url in urls.into_values() {
+        let _ = web_sys::Url::revoke_object_url(&url);
     }
 }
 

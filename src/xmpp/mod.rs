@@ -89,6 +89,7 @@ mod nick;
 mod pep;
 mod vcard;
 
+pub use avatar::sha1_hex;
 pub use chatstates::ChatState;
 pub use muc::{
     Affiliation, Bookmark, Invitation, Member, MucError, Occupant, OccupantChange, Role,
