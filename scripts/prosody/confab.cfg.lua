@@ -72,7 +72,7 @@ smacks_hibernation_time = 60
 
 modules_enabled = {
 	"roster"; "saslauth"; "disco"; "carbons"; "mam"; "smacks"; "pep";
-	"register"; "ping"; "blocklist"; "vcard4"; "bookmarks"; "private";
+	"register"; "ping"; "blocklist"; "vcard4"; "vcard_legacy"; "bookmarks"; "private";
 	"offline"; "time"; "version"; "lastactivity"; "csi_simple";
 	"http"; "websocket";
 }
