@@ -221,14 +221,7 @@ impl ChatState {
                 self.opening_room = None;
             }
         }
-        let what = match action {
-            RoomAction::Create => "create the group".to_owned(),
-            RoomAction::Join => format!("join {room}"),
-            RoomAction::Invite { jid } => format!("invite {jid}"),
-            RoomAction::Kick { nick } => format!("remove {nick}"),
-            RoomAction::Ban { jid } => format!("ban {jid}"),
-            other => format!("{other:?}").to_lowercase(),
-        };
+        let what = self.action_phrase(&room, &action);
         self.notice = Some(format!("Could not {what}: {error}."));
         vec![]
     }

@@ -173,6 +173,10 @@ pub enum Command {
         room: String,
         action: Moderation,
     },
+    /// The members, admins and owners of a room.
+    FetchMembers {
+        room: String,
+    },
     /// One older page of a room's archive.
     FetchRoomOlder {
         room: String,
@@ -325,6 +329,8 @@ pub enum Input {
     },
     /// An action on the open group.
     Moderate(Moderation),
+    /// The owner or an admin looks at the open group's membership.
+    ListMembers,
     /// "Remove contact" (the chat and its history stay).
     RemoveContact {
         jid: String,
@@ -420,6 +426,11 @@ pub struct ChatState {
     pub(super) opening_room: Option<String>,
     /// Nickname and avatar hash per bare JID (ours too).
     pub profiles: HashMap<String, Profile>,
+    /// What the last group action achieved ("Subject of … changed."),
+    /// shown as a status until dismissed or replaced.
+    pub done: Option<String>,
+    /// Members, admins and owners per room, when the server listed them.
+    pub member_lists: HashMap<String, Vec<crate::xmpp::Member>>,
 }
 
 impl ChatState {
@@ -551,12 +562,20 @@ impl ChatState {
                 height,
             } => self.set_my_avatar(image, width, height),
             Input::RemoveAvatar => self.remove_my_avatar(),
+            Input::ListMembers => match self.open.clone().filter(|o| self.is_group(o)) {
+                Some(room) => vec![Effect::Command(Command::FetchMembers { room })],
+                None => vec![],
+            },
             Input::DismissNotice => {
                 self.notice = None;
+                self.done = None;
                 vec![]
             }
             Input::Moderate(action) => match self.open.clone().filter(|o| self.is_group(o)) {
-                Some(room) => vec![Effect::Command(Command::Moderate { room, action })],
+                Some(room) => {
+                    self.done = None;
+                    vec![Effect::Command(Command::Moderate { room, action })]
+                }
                 None => vec![],
             },
             Input::AnswerInvitation { room, accept } => self.answer_invitation(&room, accept),
@@ -815,7 +834,11 @@ impl ChatState {
             Event::RoomCreated { room } => self.room_created(room, now),
             Event::RoomInfo { room, name } => self.room_info(room, name, now),
             Event::RoomChatState { room, nick, state } => self.room_chat_state(room, nick, state),
-            Event::RoomLeft { room, exit } => self.room_left(room, exit),
+            Event::RoomLeft { room, exit } => {
+                let mut effects = self.room_gone(&room, &exit);
+                effects.extend(self.room_left(room, exit));
+                effects
+            }
             Event::RoomError {
                 room,
                 action,
@@ -847,9 +870,9 @@ impl ChatState {
                 vec![]
             }
             Event::Bookmarks { rooms } => self.bookmarks_changed(rooms),
-            Event::RoomDisplayed { .. }
-            | Event::RoomActionDone { .. }
-            | Event::MemberList { .. } => vec![],
+            Event::RoomDisplayed { .. } => vec![],
+            Event::RoomActionDone { room, action } => self.room_action_done(room, action),
+            Event::MemberList { room, members } => self.member_list(room, members),
         }
     }
 

@@ -213,17 +213,26 @@ impl Client {
         });
     }
 
-    pub fn moderate(&self, room: &str, action: crate::chat::reducer::Moderation) {
+    /// An owner's or moderator's action; `false` when not online.
+    pub fn moderate(&self, room: &str, action: crate::chat::reducer::Moderation) -> bool {
         use crate::chat::reducer::Moderation;
-        self.with_session(|s| match action {
-            Moderation::Kick { nick } => s.kick(room, &nick, None),
-            Moderation::Ban { jid } => s.ban(room, &jid, None),
-            Moderation::Affiliation { jid, affiliation } => {
-                s.set_affiliation(room, &jid, affiliation)
+        self.with_session(|s| {
+            match action {
+                Moderation::Kick { nick } => s.kick(room, &nick, None),
+                Moderation::Ban { jid } => s.ban(room, &jid, None),
+                Moderation::Affiliation { jid, affiliation } => {
+                    s.set_affiliation(room, &jid, affiliation)
+                }
+                Moderation::SetSubject { subject } => s.set_subject(room, &subject),
+                Moderation::Destroy => s.destroy_room(room, None),
             }
-            Moderation::SetSubject { subject } => s.set_subject(room, &subject),
-            Moderation::Destroy => s.destroy_room(room, None),
-        });
+            true
+        })
+    }
+
+    /// The room's members, admins and owners → `Event::MemberList`.
+    pub fn fetch_members(&self, room: &str) {
+        self.with_session(|s| s.fetch_members(room));
     }
 
     pub fn decline_invitation(&self, room: &str, inviter: &str) {

@@ -50,6 +50,12 @@ fn Main() -> impl IntoView {
                         <button class="quiet" on:click=move |_| ctx.dispatch(Input::DismissNotice)>"Dismiss"</button>
                     </div>
                 </Show>
+                <Show when=move || ctx.chat.with(|s| s.done.is_some())>
+                    <div role="status" aria-label="Result" class="notice done">
+                        <span>{move || ctx.chat.with(|s| s.done.clone().unwrap_or_default())}</span>
+                        <button class="quiet" on:click=move |_| ctx.dispatch(Input::DismissNotice)>"OK"</button>
+                    </div>
+                </Show>
                 <Show when=has_open fallback=|| view! {
                     <div class="empty-pane"><p>"Pick a chat, or start one with New chat."</p></div>
                 }>

@@ -3,6 +3,7 @@
 
 use super::avatar::Avatar;
 use super::composer::Composer;
+use super::group_settings::GroupSettings;
 use super::groups::{ContactDetails, GroupActions, Members};
 use super::message_view::MessageView;
 use super::state::use_app;
@@ -137,6 +138,7 @@ pub fn Conversation() -> impl IntoView {
                 </div>
                 <Show when=move || group.get()>
                     <GroupActions show_members/>
+                    <GroupSettings room=jid/>
                 </Show>
                 <Show when=move || !group.get()>
                     <button class="quiet" aria-pressed=move || show_members.get().to_string()

@@ -8,6 +8,7 @@ mod composer;
 mod connection_status;
 mod conversation;
 pub mod error;
+mod group_settings;
 mod groups;
 mod message_view;
 mod new_chat;

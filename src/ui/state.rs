@@ -648,7 +648,12 @@ impl Controller {
                             }
                         }
                         Command::LeaveRoom { room } => client.leave_room(&room),
-                        Command::Moderate { room, action } => client.moderate(&room, action),
+                        Command::Moderate { room, action } => {
+                            if !client.moderate(&room, action) {
+                                self.not_online("change the group");
+                            }
+                        }
+                        Command::FetchMembers { room } => client.fetch_members(&room),
                         Command::SendRoomMessage { room, body, id } => {
                             client.send_room_message(&room, &body, &id);
                         }
