@@ -209,3 +209,32 @@ fn a_deleted_group_drops_its_bookmark_and_says_why() {
         .any(|e| matches!(e, Effect::Command(Command::RemoveBookmark { .. }))));
     assert_eq!(s.bookmarks.len(), 1);
 }
+
+#[test]
+fn our_own_new_affiliation_changes_what_we_may_do() {
+    use crate::xmpp::{Occupant, OccupantChange, Role};
+    let mut s = in_group();
+    let me = |affiliation, role| Occupant {
+        nick: "me".into(),
+        jid: Some("me@x".into()),
+        role,
+        affiliation,
+        availability: crate::chat::Availability::Online,
+        status: None,
+        is_me: true,
+    };
+    for (affiliation, role) in [
+        (Affiliation::Member, Role::Participant),
+        (Affiliation::Admin, Role::Moderator),
+    ] {
+        s.apply(
+            Input::Xmpp(Event::Occupants {
+                room: ROOM.into(),
+                changes: vec![OccupantChange::Present(me(affiliation, role))],
+            }),
+            3,
+        );
+        assert_eq!(s.rooms[ROOM].affiliation, Some(affiliation));
+        assert_eq!(s.rooms[ROOM].role, Some(role));
+    }
+}

@@ -231,6 +231,11 @@ impl ChatState {
         for change in changes {
             match change {
                 OccupantChange::Present(o) => {
+                    if o.is_me {
+                        // Made admin, member again, …: what we may do changes.
+                        r.affiliation = Some(o.affiliation);
+                        r.role = Some(o.role);
+                    }
                     r.occupants.insert(o.nick.clone(), o);
                 }
                 OccupantChange::Gone { nick } => {

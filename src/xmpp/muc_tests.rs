@@ -669,6 +669,45 @@ fn subject_changes_are_reported_and_ours_confirmed() {
 }
 
 #[test]
+fn our_subject_change_is_confirmed_when_the_room_sends_it_under_a_new_id() {
+    // Prosody builds the subject message afresh: its id is not ours.
+    let mut t = joined();
+    t.s.set_subject(ROOM, "Walks");
+    t.sent();
+    t.recv(&format!(
+        "<message xmlns='jabber:client' type='groupchat' from='{ROOM}/bob' id='other'>\
+         <subject>Someone else's</subject></message>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::RoomSubject {
+            room: ROOM.into(),
+            subject: "Someone else's".into(),
+            nick: Some("bob".into())
+        }],
+        "another occupant's subject does not confirm ours"
+    );
+    t.recv(&format!(
+        "<message xmlns='jabber:client' type='groupchat' from='{ROOM}/user' id='lua-1'>\
+         <subject>Walks</subject></message>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![
+            Event::RoomSubject {
+                room: ROOM.into(),
+                subject: "Walks".into(),
+                nick: Some("user".into())
+            },
+            Event::RoomActionDone {
+                room: ROOM.into(),
+                action: RoomAction::SetSubject
+            }
+        ]
+    );
+}
+
+#[test]
 fn displayed_markers_go_to_the_room_with_its_stanza_id() {
     let mut t = joined();
     t.s.send_room_displayed(ROOM, "r1");

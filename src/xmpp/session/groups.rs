@@ -452,7 +452,17 @@ impl Session {
                 self.events.push_back(Event::RoomMessage(rm));
             }
             Groupchat::Subject { nick, subject, id } => {
-                let done = id.and_then(|id| r.pending.remove(&id));
+                // Prosody sends the new subject in a stanza of its own (a
+                // new id): ours is the one from our nick while we wait.
+                let ours = nick.as_deref() == Some(r.nick.as_str());
+                let done = id.and_then(|id| r.pending.remove(&id)).or_else(|| {
+                    let key = r
+                        .pending
+                        .iter()
+                        .find(|(_, a)| ours && **a == RoomAction::SetSubject)
+                        .map(|(k, _)| k.clone())?;
+                    r.pending.remove(&key)
+                });
                 self.events.push_back(Event::RoomSubject {
                     room: key.clone(),
                     subject,
