@@ -10,6 +10,7 @@ pub mod error;
 mod groups;
 mod message_view;
 mod new_chat;
+mod presence;
 mod register;
 mod requests;
 mod settings;
