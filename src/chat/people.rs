@@ -4,6 +4,53 @@
 use super::model::*;
 use super::reducer::{ChatState, Command, Effect};
 use crate::xmpp::ChatState as Typing;
+use serde::{Deserialize, Serialize};
+
+/// Setting key of the presence the user chose (availability and message).
+pub const MY_PRESENCE: &str = "my_presence";
+/// Longest status message kept, in characters: a line, not a letter.
+pub const STATUS_MAX_CHARS: usize = 140;
+
+/// The presence the user chose in "My status". Kept as a setting so a
+/// reload or a reconnect announces the same; idle turns Online into Away
+/// only on the wire ([`ChatState::wire_presence`]), never here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyPresence {
+    pub availability: Availability,
+    /// Empty: no status message.
+    pub status: String,
+}
+
+impl Default for MyPresence {
+    fn default() -> Self {
+        Self {
+            availability: Availability::Online,
+            status: String::new(),
+        }
+    }
+}
+
+impl MyPresence {
+    /// Trimmed, one line, at most [`STATUS_MAX_CHARS`] characters.
+    pub fn new(availability: Availability, status: &str) -> Self {
+        let one_line = status.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self {
+            availability,
+            status: one_line.chars().take(STATUS_MAX_CHARS).collect(),
+        }
+    }
+
+    pub fn to_setting(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// `None` for a missing or unreadable setting (the default applies).
+    pub fn from_setting(value: &str) -> Option<Self> {
+        serde_json::from_str::<Self>(value)
+            .ok()
+            .map(|p| Self::new(p.availability, &p.status))
+    }
+}
 
 impl ChatState {
     /// A contact's chat state: only "composing" is shown ("typing…").
@@ -79,6 +126,60 @@ impl ChatState {
         self.my_typing.remove(to);
     }
 
+    /// "My status": a new choice is saved and announced (with the idle
+    /// time, if the user is idle now).
+    pub(super) fn set_my_presence(&mut self, chosen: MyPresence) -> Vec<Effect> {
+        if chosen == self.my_presence {
+            return vec![];
+        }
+        self.my_presence = chosen;
+        vec![
+            Effect::SaveSetting {
+                key: MY_PRESENCE.to_owned(),
+                value: self.my_presence.to_setting(),
+            },
+            self.presence_command(),
+        ]
+    }
+
+    /// The user stopped interacting at `since`, or is back (`None`).
+    pub(super) fn set_my_idle(&mut self, since: Option<Millis>) -> Vec<Effect> {
+        if since == self.my_idle_since {
+            return vec![];
+        }
+        self.my_idle_since = since;
+        vec![self.presence_command()]
+    }
+
+    fn presence_command(&self) -> Effect {
+        Effect::Command(Command::SetPresence {
+            presence: self.wire_presence(),
+            idle_since: self.my_idle_since,
+        })
+    }
+
+    /// What we announce: the choice, except that an idle user who chose
+    /// Online shows as Away (Busy stays Busy: "do not disturb" still holds).
+    pub fn wire_presence(&self) -> crate::xmpp::Presence {
+        let chosen = &self.my_presence;
+        let availability = match (chosen.availability, self.my_idle_since) {
+            (Availability::Online, Some(_)) => Availability::Away,
+            (a, _) => a,
+        };
+        crate::xmpp::Presence {
+            availability,
+            status: Some(chosen.status.clone()).filter(|s| !s.is_empty()),
+        }
+    }
+
+    /// A contact's status message while it is available.
+    pub fn status_message(&self, jid: &str) -> Option<&str> {
+        match self.presence.get(jid) {
+            Some((a, Some(text))) if *a != Availability::Offline && !text.is_empty() => Some(text),
+            _ => None,
+        }
+    }
+
     /// Opening a chat with someone who is offline asks when they were last seen.
     pub(super) fn ask_last_seen(&mut self, jid: &str) -> Vec<Effect> {
         let offline = self.availability(jid) == Availability::Offline;
@@ -108,8 +209,9 @@ impl ChatState {
     }
 
     /// What the conversation header says under the name: "typing…",
-    /// the presence, or when an offline contact was last seen; `when` words
-    /// a moment in the user's time zone ("today at 14:05").
+    /// the presence (with idle time and status message: "away since today
+    /// at 14:05 · In a meeting"), or when an offline contact was last seen;
+    /// `when` words a moment in the user's time zone ("today at 14:05").
     pub fn status_line(&self, jid: &str, when: impl Fn(Millis) -> String) -> String {
         if self.blocked.contains(jid) {
             return "blocked".to_owned();
@@ -119,14 +221,20 @@ impl ChatState {
         }
         let availability = self.availability(jid);
         let idle = self.idle.get(jid).copied();
-        match (availability, idle, self.last_seen.get(jid)) {
+        let line = match (availability, idle, self.last_seen.get(jid)) {
             (Availability::Offline, _, Some(at)) => {
                 format!("last seen {}", when(*at))
             }
             (Availability::Away, Some(since), _) => {
                 format!("away since {}", when(since))
             }
-            (a, _, _) => a.label().to_owned(),
+            (Availability::Offline, _, _) => Availability::Offline.label().to_owned(),
+            (a, Some(since), _) => format!("{}, idle since {}", a.label(), when(since)),
+            (a, None, _) => a.label().to_owned(),
+        };
+        match self.status_message(jid) {
+            Some(text) => format!("{line} · {text}"),
+            None => line,
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::xmpp::{ArchiveQuery, Event, RosterItem};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+pub use super::people::{MyPresence, MY_PRESENCE, STATUS_MAX_CHARS};
+
 /// Messages per page when loading history from the store.
 pub const HISTORY_PAGE: usize = 50;
 /// Setting key of the newest archive id we have (the MAM catch-up cursor);
@@ -105,6 +107,12 @@ pub enum Command {
     },
     SetReceiptsForStrangers(bool),
     SetShareLastSeen(bool),
+    /// Announce our presence and XEP-0319 idle time (one stanza); also the
+    /// initial presence of every later session.
+    SetPresence {
+        presence: crate::xmpp::Presence,
+        idle_since: Option<Millis>,
+    },
     /// XEP-0085 chat state in a group.
     SendRoomChatState {
         room: String,
@@ -304,6 +312,14 @@ pub enum Input {
         jid: String,
     },
     SetPrivacy(Privacy),
+    /// "My status": availability and status message (trimmed and cut here).
+    SetMyPresence {
+        availability: Availability,
+        status: String,
+    },
+    /// No pointer, key or focus since `Some(at)` for the idle time-out, or
+    /// the user is back (`None`).
+    Idle(Option<Millis>),
     // ---- groups ----
     /// "New group": create a private room.
     CreateGroup {
@@ -413,6 +429,10 @@ pub struct ChatState {
     pub last_seen: HashMap<String, Millis>,
     /// Blocked addresses (XEP-0191).
     pub blocked: BTreeSet<String>,
+    /// The presence the user chose ("My status"), restored from settings.
+    pub my_presence: MyPresence,
+    /// The user is idle since (no interaction for the idle time-out).
+    pub my_idle_since: Option<Millis>,
     /// Group chats by room address.
     pub rooms: HashMap<String, super::groups::Room>,
     /// Invitations waiting for Join or Decline.
@@ -579,6 +599,11 @@ impl ChatState {
                 None => vec![],
             },
             Input::AnswerInvitation { room, accept } => self.answer_invitation(&room, accept),
+            Input::SetMyPresence {
+                availability,
+                status,
+            } => self.set_my_presence(MyPresence::new(availability, &status)),
+            Input::Idle(since) => self.set_my_idle(since),
             Input::SetPrivacy(privacy) => {
                 let mut effects = vec![];
                 for (key, old, new) in [

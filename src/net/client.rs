@@ -6,7 +6,8 @@ use super::ids::BrowserIds;
 use super::now;
 use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
-use crate::xmpp::{Config, Event, Resumption, Session, SessionError};
+use crate::chat::Millis;
+use crate::xmpp::{Config, Event, Presence, Resumption, Session, SessionError};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -45,6 +46,10 @@ struct Inner {
     attempts: u32,
     /// XEP-0352 state for new sessions.
     active: bool,
+    /// Our presence and idle time for new sessions (their first presence)
+    /// and for a resumed stream, which restores the server's older view.
+    presence: Presence,
+    idle_since: Option<Millis>,
     /// Reconnect on failure (false for an interactive sign-in until it worked).
     retry: bool,
     stopped: bool,
@@ -75,6 +80,11 @@ impl Client {
             retry_timer: None,
             attempts: 0,
             active: true,
+            presence: Presence {
+                availability: crate::chat::Availability::Online,
+                status: None,
+            },
+            idle_since: None,
             retry,
             stopped: false,
             listener: Rc::new(listener),
@@ -155,6 +165,30 @@ impl Client {
         }
         self.0.borrow_mut().active = active;
         self.pump();
+    }
+
+    /// Our presence and XEP-0319 idle time: sent now when online, and the
+    /// first presence of every later session.
+    pub fn set_presence(&self, presence: &Presence, idle_since: Option<Millis>) {
+        {
+            let mut me = self.0.borrow_mut();
+            me.presence = presence.clone();
+            me.idle_since = idle_since;
+            if let Some(session) = me.session.as_mut() {
+                session.set_presence_idle(presence, idle_since);
+            }
+        }
+        self.pump();
+    }
+
+    /// A resumed stream is back to the presence the server knew; send ours
+    /// if it changed meanwhile (nothing is sent otherwise).
+    fn reapply_presence(&self) {
+        let mut me = self.0.borrow_mut();
+        let (presence, idle_since) = (me.presence.clone(), me.idle_since);
+        if let Some(session) = me.session.as_mut() {
+            session.set_presence_idle(&presence, idle_since);
+        }
     }
 
     // ---- groups (XEP-0045) ----
@@ -395,6 +429,7 @@ impl Client {
                 if !me.active {
                     session.set_active(false);
                 }
+                session.set_presence_idle(&me.presence, me.idle_since);
                 session.start(now());
                 me.session = Some(session);
             }
@@ -427,6 +462,7 @@ impl Client {
     /// Moves frames out and events up, and re-arms the session timer.
     fn pump(&self) {
         let events = self.flush();
+        let mut resumed = false;
         for event in events {
             match &event {
                 Event::Online { .. } | Event::Resumed { .. } => {
@@ -434,6 +470,10 @@ impl Client {
                         let mut me = self.0.borrow_mut();
                         me.attempts = 0;
                         me.retry = true;
+                    }
+                    if matches!(event, Event::Resumed { .. }) {
+                        self.reapply_presence();
+                        resumed = true;
                     }
                     self.emit(ClientEvent::State(ConnState::Online));
                 }
@@ -453,6 +493,9 @@ impl Client {
                 _ => {}
             }
             self.emit(ClientEvent::Xmpp(event));
+        }
+        if resumed {
+            self.pump(); // The presence just queued goes out.
         }
     }
 

@@ -36,6 +36,7 @@ fn Main() -> impl IntoView {
                     <ConnectionStatus/>
                     <Settings/>
                     <button class="quiet" on:click=sign_out>"Sign out"</button>
+                    <super::presence::MyStatus/>
                 </header>
                 <NewChat/>
                 <div class="group-buttons"><NewGroup/><JoinGroup/></div>

@@ -46,6 +46,7 @@ fn ChatRow(chat: Chat) -> impl IntoView {
             )
         }
     };
+    let status_jid = jid.clone();
     let typing = {
         let jid = jid.clone();
         Memo::new(move |_| ctx.chat.with(|s| s.typing.contains(&jid)))
@@ -73,6 +74,7 @@ fn ChatRow(chat: Chat) -> impl IntoView {
                     </span>
                     <span class="row-bottom">
                         <span class=presence_class>{presence}</span>
+                        {move || ctx.chat.with(|s| s.status_message(&status_jid).map(|t| view! { <span class="status-msg">{t.to_owned()}</span> }))}
                         <span class="preview" class:typing=move || typing.get()>
                             {move || if typing.get() { "typing…".to_owned() } else { preview.clone() }}
                         </span>

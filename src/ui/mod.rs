@@ -12,6 +12,7 @@ mod group_settings;
 mod groups;
 mod message_view;
 mod new_chat;
+mod presence;
 mod register;
 mod requests;
 mod settings;

@@ -4,8 +4,8 @@
 
 use crate::chat::ingest::Batch;
 use crate::chat::reducer::{
-    ChatState, Command, Effect, Input, Privacy, ARCHIVE_CURSOR, HISTORY_PAGE, READ_RECEIPTS,
-    RECEIPTS_FOR_STRANGERS, SHARE_LAST_SEEN,
+    ChatState, Command, Effect, Input, MyPresence, Privacy, ARCHIVE_CURSOR, HISTORY_PAGE,
+    MY_PRESENCE, READ_RECEIPTS, RECEIPTS_FOR_STRANGERS, SHARE_LAST_SEEN,
 };
 use crate::net::{self, Client, ClientEvent, ConnState};
 use crate::store::indexed_db::IndexedDbStore;
@@ -194,6 +194,7 @@ impl Controller {
                 defaults.share_last_seen,
             ),
         };
+        let my_presence = store.setting(MY_PRESENCE).await.ok().flatten();
         *self.store.borrow_mut() = Some(Rc::new(store));
         let ctx = self.ctx();
         ctx.chat.set(ChatState::new(Some(jid.to_string())));
@@ -203,6 +204,10 @@ impl Controller {
             privacy,
         });
         self.dispatch(Input::Profiles(profiles));
+        // "My status" as last chosen: the first presence of the session.
+        if let Some(p) = my_presence.as_deref().and_then(MyPresence::from_setting) {
+            ctx.chat.update(|s| s.my_presence = p);
+        }
         Ok(())
     }
 
@@ -245,6 +250,11 @@ impl Controller {
                 me.on_client(event, restored_flag);
             }
         });
+        let (presence, idle_since) = self
+            .ctx()
+            .chat
+            .with_untracked(|s| (s.wire_presence(), s.my_idle_since));
+        client.set_presence(&presence, idle_since);
         if let Some(old) = self.client.borrow_mut().replace(client) {
             old.stop();
         }
@@ -628,6 +638,10 @@ impl Controller {
                             client.set_receipts_for_strangers(allow)
                         }
                         Command::SetShareLastSeen(share) => client.set_share_last_seen(share),
+                        Command::SetPresence {
+                            presence,
+                            idle_since,
+                        } => client.set_presence(&presence, idle_since),
                         Command::SendChatState { to, state } => client.send_chat_state(&to, state),
                         Command::SendRoomChatState { room, state } => {
                             client.send_room_chat_state(&room, state)

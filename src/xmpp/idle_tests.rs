@@ -277,3 +277,96 @@ fn disco_of_our_caps_node_is_answered_with_our_features() {
     let sent = t.sent();
     assert_eq!(sent[0].attr("type"), Some("error"));
 }
+
+fn own(availability: Availability, status: Option<&str>) -> Presence {
+    Presence {
+        availability,
+        status: status.map(str::to_owned),
+    }
+}
+
+#[test]
+fn presence_and_idle_together_are_one_stanza() {
+    let mut t = T::online();
+    // The user chose Busy with a message: show dnd and the status.
+    t.s.set_presence_idle(&own(Availability::Busy, Some("In a meeting")), None);
+    t.expect_sent(&[&format!(
+        "<presence xmlns='jabber:client'><show>dnd</show><status>In a meeting</status>\
+         <priority>0</priority>{}</presence>",
+        caps()
+    )]);
+    // Online, then idle: away with the idle time, in one stanza.
+    t.s.set_presence_idle(&own(Availability::Online, None), None);
+    t.sent();
+    t.s.set_presence_idle(&own(Availability::Away, None), Some(SINCE));
+    t.expect_sent(&[&format!(
+        "<presence xmlns='jabber:client'><show>away</show><priority>0</priority>{}{IDLE}</presence>",
+        caps()
+    )]);
+    t.s.set_presence_idle(&own(Availability::Away, None), Some(SINCE));
+    assert_eq!(t.sent(), vec![], "unchanged: nothing sent");
+    // Back: online without idle.
+    t.s.set_presence_idle(&own(Availability::Online, None), None);
+    t.expect_sent(&[&presence("")]);
+}
+
+#[test]
+fn unshared_idle_still_shows_away_but_without_the_time() {
+    let mut t = T::online();
+    t.s.set_share_last_seen(false);
+    t.s.set_presence_idle(&own(Availability::Away, Some("brb")), Some(SINCE));
+    t.expect_sent(&[&format!(
+        "<presence xmlns='jabber:client'><show>away</show><status>brb</status>\
+         <priority>0</priority>{}</presence>",
+        caps()
+    )]);
+    // Only the idle time changes: nobody may see it, nothing is sent.
+    t.s.set_presence_idle(&own(Availability::Away, Some("brb")), Some(SINCE + 1_000));
+    assert_eq!(t.sent(), vec![]);
+}
+
+#[test]
+fn presence_set_before_login_is_the_initial_presence() {
+    let mut t = T::password();
+    t.s.set_presence_idle(&own(Availability::Away, Some("lunch")), Some(SINCE));
+    t.authenticated();
+    t.bind();
+    let sent = t.sent();
+    assert_eq!(
+        sent[1],
+        el(&format!(
+            "<presence xmlns='jabber:client'><show>away</show><status>lunch</status>\
+             <priority>0</priority>{}{IDLE}</presence>",
+            caps()
+        ))
+    );
+}
+
+#[test]
+fn a_presence_changed_while_disconnected_is_sent_after_resuming() {
+    let mut t = online_with(CSI_FEATURES);
+    t.recv("<enabled xmlns='urn:xmpp:sm:3' id='sm1' resume='true' max='600'/>");
+    t.s.handle_disconnect();
+    let r = t.s.take_resumption().expect("resumable");
+    let mut t = T::resuming(r, 5_000);
+    // What the shell does with a new session: the wanted presence first.
+    t.s.set_presence_idle(&own(Availability::Busy, None), None);
+    t.authenticated();
+    t.recv(OPEN);
+    t.recv(CSI_FEATURES);
+    t.sent();
+    t.recv("<resumed xmlns='urn:xmpp:sm:3' h='0' previd='sm1'/>");
+    t.sent();
+    // The resumed stream restored the server's view (online): set again.
+    t.s.set_presence_idle(&own(Availability::Busy, None), None);
+    let sent = t.sent();
+    assert!(
+        sent.contains(&el(&format!(
+            "<presence xmlns='jabber:client'><show>dnd</show><priority>0</priority>{}</presence>",
+            caps()
+        ))),
+        "{sent:?}"
+    );
+    t.s.set_presence_idle(&own(Availability::Busy, None), None);
+    assert_eq!(t.sent(), vec![], "then unchanged");
+}

@@ -6,8 +6,8 @@
 use super::super::blocking::{self, BlockList, Push};
 use super::super::chatstates::{self, ChatState};
 use super::super::iq::{self, IqOutcome, IqPurpose, IQ_TIMEOUT};
-use super::super::Event;
 use super::super::{avatar::Announced, caps, csi, disco, idle, last, presence, roster};
+use super::super::{Event, Presence};
 use super::online::reason;
 use super::profile::Avatars;
 use super::Session;
@@ -125,6 +125,26 @@ impl Session {
         self.people.idle_since = since;
         if self.config.share_last_seen {
             self.resend_presence();
+        }
+    }
+
+    /// Our presence and XEP-0319 idle time at once, as one stanza: going
+    /// idle also turns "online" into "away" (the shell decides), and
+    /// contacts should see one change, not two. Nothing is sent when
+    /// neither changed, or when only an unshared idle time did; when not
+    /// online both become the initial presence of the next bind.
+    pub fn set_presence_idle(&mut self, presence: &Presence, idle_since: Option<Millis>) {
+        let presence_changed = self.presence != *presence;
+        if !presence_changed && self.people.idle_since == idle_since {
+            return;
+        }
+        self.presence = presence.clone();
+        self.people.idle_since = idle_since;
+        let visible = presence_changed
+            || (self.config.share_last_seen && presence.availability != Availability::Offline);
+        if visible && self.is_online() {
+            let p = self.own_presence();
+            self.send(p);
         }
     }
 

@@ -15,6 +15,9 @@
 //   settings     button "Settings" -> dialog "Settings": checkboxes "Send read
 //                receipts", "Send receipts to people not in my contacts"; "Close"
 //   connection   also "Updating…" while the archive catch-up runs
+//   my status    combobox "My status" (Online | Away | Busy), textbox "Status
+//                message" (applied on Enter or leaving the box); ?idle_seconds=N
+//                shortens the 5-minute idle time-out
 import { env } from './env.js';
 import { appUrl } from './browser.js';
 import { eventually, expectText, expectVisible } from './wait.js';
@@ -47,13 +50,15 @@ export const ui = {
   sendButton: (p) => p.getByRole('button', { name: 'Send', exact: true }),
   signOut: (p) => p.getByRole('button', { name: 'Sign out', exact: true }),
   settingsButton: (p) => p.getByRole('button', { name: 'Settings', exact: true }),
+  myStatus: (p) => p.getByRole('combobox', { name: 'My status', exact: true }),
+  statusMessage: (p) => p.getByRole('textbox', { name: 'Status message', exact: true }),
 };
 
 export const RECEIPT_STATES = ['Pending', 'Sent', 'Delivered', 'Read', 'Failed'];
 
 /** Opens the app with ?server= the test Prosody and waits for the sign-in form. */
-export async function openSignIn(page, { server = env.wsUrl } = {}) {
-  await page.goto(appUrl({ server }));
+export async function openSignIn(page, { server = env.wsUrl, params = {} } = {}) {
+  await page.goto(appUrl({ server, params }));
   await expectVisible(ui.address(page), { timeout: T.ui });
 }
 
@@ -73,7 +78,7 @@ export async function submitSignIn(page, creds) {
 
 /** Signs in and waits until Connection shows Online and the chat list is there. */
 export async function signIn(page, creds) {
-  await openSignIn(page, creds.server ? { server: creds.server } : {});
+  await openSignIn(page, { ...(creds.server ? { server: creds.server } : {}), params: creds.params || {} });
   await submitSignIn(page, { ...creds, address: creds.address || creds.jid });
   await waitOnline(page);
 }
