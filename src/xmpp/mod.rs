@@ -38,7 +38,9 @@
 //! Typing, presence and people (issue 4), on `Session` (see
 //! `session/people.rs` and `session/profile.rs`):
 //! - XEP-0085 `send_chat_state(to, state)` → `Event::ChatState`;
-//!   XEP-0319 `set_idle`, XEP-0012 `fetch_last_activity` → `Event::LastSeen`
+//!   `set_presence_idle(presence, idle_since)` (our show/status with
+//!   XEP-0319 idle in one stanza), XEP-0319 `set_idle`, XEP-0012
+//!   `fetch_last_activity` → `Event::LastSeen`
 //!   (privacy: `Config::share_last_seen`); XEP-0352 `set_active`.
 //! - XEP-0172 `set_nick`/`fetch_nick` → `Event::NickChanged`; XEP-0084
 //!   `set_avatar`/`fetch_avatar` → `Event::AvatarChanged`/`Event::Avatar`
