@@ -2,7 +2,8 @@
 // browser sessions. Alice creates a group and invites two contacts; Bob
 // joins from the invitation; they talk; Carol, offline meanwhile, joins
 // later and sees the history from the room archive; Bob leaves; Alice
-// removes Carol; the group comes back for Alice after a reload (bookmarks).
+// removes Carol; the group comes back for Alice after a reload and on a
+// second session of her account (bookmarks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from './lib/env.js';
@@ -127,5 +128,17 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await waitForMessage(a.page, reply, T.connect);
     await button(a.page, 'Members').click();
     await expectText(members(a.page), /1 members/, { timeout: T.connect, what: 'rejoined after reload' });
+
+    // A second session of Alice's account (another device, nothing cached):
+    // the bookmark brings the group there too, joined, with its history.
+    const a2 = await open('alice-2');
+    await signIn(a2.page, { address: alice.jid, password: alice.password });
+    await openChat(a2.page, group, T.connect);
+    await waitForMessage(a2.page, reply, T.connect);
+    await button(a2.page, 'Members').click();
+    // Both sessions share Alice's nickname (one occupant, XEP-0045 §7.2.8
+    // multi-session nick), as owner.
+    await expectText(members(a2.page), /owner, you/, { timeout: T.connect, what: 'the second session joined as owner' });
+    await expectText(members(a2.page), /1 members/, { timeout: T.ui });
   });
 });
