@@ -181,6 +181,8 @@ pub enum Command {
         room: String,
         action: Moderation,
     },
+    /// The public rooms of the group service.
+    ListPublicRooms,
     /// The members, admins and owners of a room.
     FetchMembers {
         room: String,
@@ -347,6 +349,8 @@ pub enum Input {
     Moderate(Moderation),
     /// The owner or an admin looks at the open group's membership.
     ListMembers,
+    /// "Browse public groups" in the Join group dialog.
+    BrowsePublicGroups,
     /// "Remove contact" (the chat and its history stay).
     RemoveContact {
         jid: String,
@@ -451,6 +455,8 @@ pub struct ChatState {
     pub done: Option<String>,
     /// Members, admins and owners per room, when the server listed them.
     pub member_lists: HashMap<String, Vec<crate::xmpp::Member>>,
+    /// The server's public groups, once asked for.
+    pub public_groups: super::channels::PublicGroups,
 }
 
 impl ChatState {
@@ -582,6 +588,7 @@ impl ChatState {
                 height,
             } => self.set_my_avatar(image, width, height),
             Input::RemoveAvatar => self.remove_my_avatar(),
+            Input::BrowsePublicGroups => self.browse_public_groups(),
             Input::ListMembers => match self.open.clone().filter(|o| self.is_group(o)) {
                 Some(room) => vec![Effect::Command(Command::FetchMembers { room })],
                 None => vec![],
@@ -836,6 +843,11 @@ impl ChatState {
             Event::RequestFailed { request, .. } if super::profiles::is_background(&request) => {
                 vec![]
             }
+            Event::RequestFailed { request, reason }
+                if self.public_rooms_failed(&request, &reason) =>
+            {
+                vec![]
+            }
             Event::RequestFailed { request, reason } => {
                 self.notice = Some(format!("Could not {request}: {reason}"));
                 vec![]
@@ -897,6 +909,7 @@ impl ChatState {
             Event::Bookmarks { rooms } => self.bookmarks_changed(rooms),
             Event::RoomDisplayed { .. } => vec![],
             Event::RoomActionDone { room, action } => self.room_action_done(room, action),
+            Event::PublicRooms { rooms } => self.public_rooms(rooms),
             Event::MemberList { room, members } => self.member_list(room, members),
         }
     }

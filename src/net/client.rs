@@ -264,6 +264,15 @@ impl Client {
         })
     }
 
+    /// The group service's public rooms → `Event::PublicRooms`.
+    /// `false` when not online.
+    pub fn list_public_rooms(&self) -> bool {
+        self.with_session(|s| {
+            s.list_public_rooms();
+            true
+        })
+    }
+
     /// The room's members, admins and owners → `Event::MemberList`.
     pub fn fetch_members(&self, room: &str) {
         self.with_session(|s| s.fetch_members(room));

@@ -134,8 +134,49 @@ pub fn JoinGroup() -> impl IntoView {
                     <input type="text" placeholder="optional" prop:value=move || nick.get()
                         on:input=move |ev| nick.set(event_target_value(&ev)) />
                 </label>
+                <PublicGroups address/>
             </Dialog>
         </Show>
+    }
+}
+
+/// "Browse public groups": the server's open rooms; choosing one fills
+/// the Group address.
+#[component]
+fn PublicGroups(address: RwSignal<String>) -> impl IntoView {
+    use crate::chat::channels::PublicGroups as State;
+    let ctx = use_app();
+    let state = Memo::new(move |_| ctx.chat.with(|s| s.public_groups.clone()));
+    view! {
+        <button type="button" class="quiet" aria-busy=move || (state.get() == State::Loading).to_string()
+            on:click=move |_| ctx.dispatch(Input::BrowsePublicGroups)>"Browse public groups"</button>
+        {move || match state.get() {
+            State::NotAsked => ().into_any(),
+            State::Loading => view! { <p class="hint">"Looking for public groups…"</p> }.into_any(),
+            State::Failed(why) => view! { <p role="alert" class="error">{why}</p> }.into_any(),
+            State::Loaded(rooms) if rooms.is_empty() => {
+                view! { <p class="hint">"This server has no public groups."</p> }.into_any()
+            }
+            State::Loaded(rooms) => view! {
+                <ul aria-label="Public groups" class="public-groups">
+                    {rooms.into_iter().map(|r| {
+                        let jid = r.jid.clone();
+                        let chosen = r.jid.clone();
+                        let name = r.name.clone().unwrap_or_else(|| r.jid.clone());
+                        view! {
+                            <li>
+                                <button type="button" class="quiet"
+                                    aria-pressed=move || (address.get().trim() == chosen).to_string()
+                                    on:click=move |_| address.set(jid.clone())>
+                                    <span class="name">{name}</span>
+                                    <span class="address">{r.jid.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
     }
 }
 

@@ -621,6 +621,13 @@ impl Controller {
                 }));
                 Ok(())
             }
+            Effect::Command(Command::ListPublicRooms) if self.client.borrow().is_none() => {
+                self.dispatch(Input::Xmpp(Event::RequestFailed {
+                    request: crate::xmpp::LIST_PUBLIC.into(),
+                    reason: "not connected".into(),
+                }));
+                Ok(())
+            }
             Effect::Command(command) => {
                 let client = self.client.borrow().clone();
                 if let Some(client) = client {
@@ -668,6 +675,14 @@ impl Controller {
                             }
                         }
                         Command::FetchMembers { room } => client.fetch_members(&room),
+                        Command::ListPublicRooms => {
+                            if !client.list_public_rooms() {
+                                self.dispatch(Input::Xmpp(Event::RequestFailed {
+                                    request: crate::xmpp::LIST_PUBLIC.into(),
+                                    reason: "not connected".into(),
+                                }));
+                            }
+                        }
                         Command::SendRoomMessage { room, body, id } => {
                             client.send_room_message(&room, &body, &id);
                         }

@@ -60,6 +60,7 @@ use serde::{Deserialize, Serialize};
 
 mod bookmarks;
 mod carbons;
+mod channels;
 mod disco;
 mod framing;
 mod iq;
@@ -92,6 +93,7 @@ mod pep;
 mod vcard;
 
 pub use avatar::sha1_hex;
+pub use channels::{PublicRoom, LIST_PUBLIC};
 pub use chatstates::ChatState;
 pub use muc::{
     Affiliation, Bookmark, Invitation, Member, MucError, Occupant, OccupantChange, Role,
@@ -365,6 +367,10 @@ pub enum Event {
     RoomInfo {
         room: String,
         name: String,
+    },
+    /// The public groups of our server's group service (`list_public_rooms`).
+    PublicRooms {
+        rooms: Vec<PublicRoom>,
     },
     /// A room we created is configured and unlocked.
     RoomCreated {

@@ -44,6 +44,8 @@ pub enum MucPurpose {
     },
     /// disco#info on our bare JID (does PEP have `bookmarks:1#compat`?).
     AccountInfo,
+    /// disco#items on the service: its public rooms.
+    PublicRooms,
     BookmarksGet,
     BookmarksSet,
 }

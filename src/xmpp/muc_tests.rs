@@ -1144,3 +1144,63 @@ fn typing_in_a_room_both_ways() {
     assert_eq!(sent[0].attr("to"), Some(ROOM));
     assert!(sent[0].has_child("paused", "http://jabber.org/protocol/chatstates"));
 }
+
+#[test]
+fn public_rooms_are_listed_by_name_from_the_service() {
+    let mut t = with_service();
+    t.s.list_public_rooms();
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' to='conference.example.org' id='id8'>\
+         <query xmlns='http://jabber.org/protocol/disco#items'/></iq>",
+    ]);
+    t.recv(
+        "<iq xmlns='jabber:client' type='result' from='conference.example.org' id='id8'>\
+         <query xmlns='http://jabber.org/protocol/disco#items'>\
+         <item jid='zoo@conference.example.org' name='Zoo'/>\
+         <item jid='lobby@conference.example.org' name='lobby'/>\
+         <item jid='plain@conference.example.org'/>\
+         <item jid='zoo@conference.example.org' name='Zoo'/></query></iq>",
+    );
+    let room = |jid: &str, name: Option<&str>| PublicRoom {
+        jid: jid.into(),
+        name: name.map(str::to_owned),
+    };
+    assert_eq!(
+        t.events(),
+        vec![Event::PublicRooms {
+            rooms: vec![
+                room("plain@conference.example.org", None),
+                room("lobby@conference.example.org", Some("lobby")),
+                room("zoo@conference.example.org", Some("Zoo")),
+            ]
+        }]
+    );
+}
+
+#[test]
+fn listing_public_rooms_fails_in_words() {
+    // No service known yet.
+    let mut t = T::online();
+    t.s.list_public_rooms();
+    assert_eq!(
+        t.events(),
+        vec![Event::RequestFailed {
+            request: LIST_PUBLIC.into(),
+            reason: "this server has no group chat service".into()
+        }]
+    );
+    // The service refuses.
+    let mut t = with_service();
+    t.s.list_public_rooms();
+    t.sent();
+    t.recv(
+        "<iq xmlns='jabber:client' type='error' from='conference.example.org' id='id8'>\
+         <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+    );
+    let events = t.events();
+    assert!(
+        matches!(&events[..], [Event::RequestFailed { request, reason }]
+            if request == LIST_PUBLIC && reason.contains("service-unavailable")),
+        "{events:?}"
+    );
+}

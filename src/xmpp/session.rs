@@ -5,6 +5,7 @@
 //! docs in `mod.rs`.
 
 mod bookmarks;
+mod channels;
 mod groups;
 mod online;
 pub(super) mod people;

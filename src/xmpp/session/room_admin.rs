@@ -246,6 +246,7 @@ impl Session {
                 self.events.push_back(event);
             }
             MucPurpose::MemberList { room } => self.member_list_part(room, o),
+            MucPurpose::PublicRooms => self.public_rooms_reply(o),
             MucPurpose::Archive { queryid } => self.room_archive_fin(&queryid, o),
             MucPurpose::AccountInfo | MucPurpose::BookmarksGet | MucPurpose::BookmarksSet => {
                 self.handle_bookmarks_reply(purpose, o)
