@@ -16,7 +16,10 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let ctx = provide_app();
     watch_visibility();
-    move || match ctx.phase.get() {
+    // A memo: setting the same phase again (every reconnection says Main)
+    // must not rebuild the screen, which would close any open dialog.
+    let phase = Memo::new(move |_| ctx.phase.get());
+    move || match phase.get() {
         Phase::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
         Phase::SignIn => view! { <SignIn/> }.into_any(),
         Phase::Main => view! { <Main/> }.into_any(),
@@ -26,6 +29,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Main() -> impl IntoView {
     let ctx = use_app();
+    super::links::follow_startup_link(ctx);
     let sign_out = move |_| ctx.controller().sign_out();
     let has_open = move || ctx.chat.with(|s| s.open.is_some());
     view! {

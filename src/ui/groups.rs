@@ -106,6 +106,15 @@ pub fn JoinGroup() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let address = RwSignal::new(String::new());
     let nick = RwSignal::new(String::new());
+    // An `xmpp:…?join` link was followed: offer that group.
+    Effect::new(move |_| {
+        if let Some(room) = ctx.join_prefill.get() {
+            address.set(room);
+            error.set(None);
+            open.set(true);
+            ctx.join_prefill.set(None);
+        }
+    });
     let submit = move || {
         let typed = address.get_untracked();
         // xmpp:room@service?join links work too.

@@ -24,6 +24,19 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
         .into_iter()
         .map(|s| match s {
             Segment::Text(t) => t.to_string().into_any(),
+            // xmpp: links stay in the app (a chat, or the Join group dialog).
+            Segment::Link { text, href } if href.starts_with("xmpp:") => {
+                let target = href.to_string();
+                let ctx = use_app();
+                view! {
+                    <a href=href on:click=move |ev| {
+                        if super::links::follow(ctx, &target) {
+                            ev.prevent_default();
+                        }
+                    }>{text.to_string()}</a>
+                }
+                .into_any()
+            }
             Segment::Link { text, href } => view! {
                 <a href=href target="_blank" rel="noopener noreferrer">{text.to_string()}</a>
             }

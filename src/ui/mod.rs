@@ -10,6 +10,7 @@ mod conversation;
 pub mod error;
 mod group_settings;
 mod groups;
+mod links;
 mod message_view;
 mod new_chat;
 mod presence;

@@ -8,6 +8,22 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+/// "Open xmpp: links with Confab": the browser's protocol handler.
+#[component]
+fn LinkHandler() -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    view! {
+        <button type="button" class="quiet"
+            on:click=move |_| outcome.set(Some(super::links::register_handler()))>
+            "Open xmpp: links with Confab"
+        </button>
+        {move || outcome.get().map(|r| match r {
+            Ok(()) => view! { <p class="hint" role="status">"Your browser may ask you to confirm."</p> }.into_any(),
+            Err(e) => view! { <p role="alert" class="error">{format!("The browser did not allow it: {e}")}</p> }.into_any(),
+        })}
+    }
+}
+
 /// Nickname (XEP-0172) and photo (XEP-0084), as contacts see them.
 #[component]
 fn Profile() -> impl IntoView {
@@ -115,6 +131,7 @@ pub fn Settings() -> impl IntoView {
                             on:change=move |ev| set(|p, on| p.share_last_seen = on, checked(&ev)) />
                         "Share my last seen"
                     </label>
+                    <LinkHandler/>
                     <div class="actions">
                         <button type="button" class="primary" on:click=move |_| open.set(false)>"Close"</button>
                     </div>

@@ -54,6 +54,9 @@ pub struct AppCtx {
     /// Object URLs of the cached avatar images shown so far, by hash
     /// (see [`Controller::want_avatar`]).
     pub avatars: RwSignal<HashMap<String, String>>,
+    /// A group address to offer in the Join group dialog (an `xmpp:…?join`
+    /// link was followed).
+    pub join_prefill: RwSignal<Option<String>>,
     ctl: StoredValue<Rc<Controller>, LocalStorage>,
 }
 
@@ -117,6 +120,7 @@ pub fn provide_app() -> AppCtx {
         busy: RwSignal::new(false),
         default_server: RwSignal::new(String::new()),
         avatars: RwSignal::new(HashMap::new()),
+        join_prefill: RwSignal::new(None),
         ctl: StoredValue::new_local(controller.clone()),
     };
     controller.ctx.set(Some(ctx));

@@ -80,6 +80,7 @@ mod sasl;
 mod scram;
 mod session;
 mod sm;
+pub mod uri;
 // Typing, presence and people (issue 4).
 mod avatar;
 mod blocking;
