@@ -2,7 +2,8 @@
 # Installs everything Confab needs to build, run and test, idempotently:
 # a second run with everything present takes a few seconds.
 #
-#   apt:    chromium chromium-driver prosody (+ nodejs npm if node is missing), and
+#   apt:    chromium chromium-driver prosody prosody-modules (mod_vcard_muc: XEP-0486
+#           group photos) (+ nodejs npm if node is missing), and
 #           ejabberd (23.01) when CONFAB_E2E_SERVER=ejabberd (scripts/e2e.sh); the
 #           package starts no service here, scripts/ejabberd.sh runs private nodes
 #   rustup: target wasm32-unknown-unknown
@@ -24,7 +25,7 @@ BINARYEN_VERSION=132.0.0
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
 # ejabberd only when the e2e run is to use it (CI runs against Prosody).
-pkgs=(chromium chromium-driver prosody)
+pkgs=(chromium chromium-driver prosody prosody-modules)
 [ "${CONFAB_E2E_SERVER:-prosody}" = ejabberd ] && pkgs+=(ejabberd)
 for p in "${pkgs[@]}"; do have_pkg "$p" || missing+=("$p"); done
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)

@@ -86,7 +86,8 @@ VirtualHost "form.localhost"
 	additional_registration_fields = { "email+" }
 
 Component "conference.localhost" "muc"
-	modules_enabled = { "muc_mam" }
+	-- vcard_muc (prosody-modules): room photos in the room vCard (XEP-0486).
+	modules_enabled = { "muc_mam"; "vcard_muc" }
 	restrict_room_creation = false
 
 Component "upload.localhost" "http_file_share"

@@ -3,6 +3,7 @@
 //! status) or why it failed (`notice`) — and the member list (XEP-0045
 //! §9.5, §10.5) that lets owners manage members who are not in the room.
 
+use super::model::{AvatarImage, Profile};
 use super::reducer::{ChatState, Command, Effect};
 use crate::xmpp::{Affiliation, Member, RoomAction, RoomExit};
 
@@ -24,6 +25,7 @@ impl ChatState {
                 Affiliation::Outcast => format!("ban {jid}"),
             },
             RoomAction::Destroy => format!("delete {name}"),
+            RoomAction::SetAvatar => format!("change the photo of {name}"),
             RoomAction::MemberList => format!("list the members of {name}"),
             RoomAction::Invite { jid } => format!("invite {jid}"),
             RoomAction::Decline => "decline the invitation".to_owned(),
@@ -46,6 +48,7 @@ impl ChatState {
                 Affiliation::Outcast => format!("{jid} is banned from {name}."),
             }),
             RoomAction::Destroy => Some(format!("{name} was deleted.")),
+            RoomAction::SetAvatar => Some(format!("Photo of {name} changed.")),
             RoomAction::Invite { jid } => Some(format!("{jid} was invited to {name}.")),
             _ => None,
         };
@@ -97,6 +100,47 @@ impl ChatState {
         vec![Effect::Command(Command::RemoveBookmark {
             room: room.to_owned(),
         })]
+    }
+}
+
+impl ChatState {
+    /// "Choose group photo" / "Remove group photo" in Group settings: the
+    /// picture shows at once (like our own photo) and goes to the room.
+    pub(super) fn set_group_avatar(&mut self, image: Option<AvatarImage>) -> Vec<Effect> {
+        let Some(room) = self.open.clone().filter(|o| self.is_group(o)) else {
+            return vec![];
+        };
+        self.done = None;
+        self.group_avatar_effects(room, image)
+    }
+
+    /// The photo chosen in "New group", once the room exists.
+    pub(super) fn created_group_avatar(&mut self, room: &str) -> Vec<Effect> {
+        match self.creating_avatars.remove(room) {
+            Some(image) => self.group_avatar_effects(room.to_owned(), Some(image)),
+            None => vec![],
+        }
+    }
+
+    fn group_avatar_effects(&mut self, room: String, image: Option<AvatarImage>) -> Vec<Effect> {
+        let hash = image.as_ref().map(|i| i.hash.clone());
+        let mut effects: Vec<Effect> = image.iter().cloned().map(Effect::SaveAvatar).collect();
+        let profile = self
+            .profiles
+            .entry(room.clone())
+            .or_insert_with(|| Profile {
+                jid: room.clone(),
+                ..Profile::default()
+            });
+        if profile.avatar != hash {
+            profile.avatar = hash;
+            effects.push(Effect::SaveProfile(profile.clone()));
+        }
+        effects.push(Effect::Command(Command::SetRoomAvatar {
+            room,
+            photo: image.map(|i| (i.mime, i.data)),
+        }));
+        effects
     }
 }
 

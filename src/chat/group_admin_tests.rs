@@ -238,3 +238,68 @@ fn our_own_new_affiliation_changes_what_we_may_do() {
         assert_eq!(s.rooms[ROOM].role, Some(role));
     }
 }
+
+#[test]
+fn the_photo_chosen_for_a_new_group_is_set_once_the_room_exists() {
+    let mut s = in_group();
+    let image = AvatarImage {
+        hash: "ab".into(),
+        mime: "image/png".into(),
+        data: vec![5],
+    };
+    s.apply(
+        Input::CreateGroup {
+            name: "Walks".into(),
+            description: String::new(),
+            avatar: Some(image.clone()),
+        },
+        3,
+    );
+    let room = "walks@conference.x";
+    s.apply(
+        Input::GroupCreating {
+            room: room.into(),
+            name: "Walks".into(),
+        },
+        4,
+    );
+    let effects = s.apply(Input::Xmpp(Event::RoomCreated { room: room.into() }), 5);
+    let set = Effect::Command(Command::SetRoomAvatar {
+        room: room.into(),
+        photo: Some(("image/png".into(), vec![5])),
+    });
+    assert!(effects.contains(&Effect::SaveAvatar(image)), "{effects:?}");
+    assert!(effects.contains(&set), "{effects:?}");
+    assert_eq!(s.avatar_of(room), Some("ab"));
+    // Only once.
+    let again = s.apply(Input::Xmpp(Event::RoomCreated { room: room.into() }), 6);
+    assert!(!again.contains(&set));
+}
+
+#[test]
+fn the_owner_removes_the_open_groups_photo() {
+    let mut s = in_group();
+    s.open = Some(ROOM.into());
+    s.apply(
+        Input::Xmpp(Event::AvatarChanged {
+            jid: ROOM.into(),
+            hash: Some("cd".into()),
+        }),
+        3,
+    );
+    let effects = s.apply(Input::SetGroupAvatar(None), 4);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SaveProfile(Profile {
+                jid: ROOM.into(),
+                nick: None,
+                avatar: None
+            }),
+            Effect::Command(Command::SetRoomAvatar {
+                room: ROOM.into(),
+                photo: None
+            })
+        ]
+    );
+}

@@ -183,6 +183,11 @@ pub enum Command {
     },
     /// The public rooms of the group service.
     ListPublicRooms,
+    /// XEP-0486: set (`Some((mime, data))`) or remove a room's photo.
+    SetRoomAvatar {
+        room: String,
+        photo: Option<(String, Vec<u8>)>,
+    },
     /// The members, admins and owners of a room.
     FetchMembers {
         room: String,
@@ -327,6 +332,8 @@ pub enum Input {
     CreateGroup {
         name: String,
         description: String,
+        /// The group's photo, already scaled by the shell.
+        avatar: Option<AvatarImage>,
     },
     /// The shell asked the server for `room` on behalf of `CreateGroup`.
     GroupCreating {
@@ -351,6 +358,8 @@ pub enum Input {
     ListMembers,
     /// "Browse public groups" in the Join group dialog.
     BrowsePublicGroups,
+    /// A new photo for the open group (`None`: remove it); owners only.
+    SetGroupAvatar(Option<AvatarImage>),
     /// "Remove contact" (the chat and its history stay).
     RemoveContact {
         jid: String,
@@ -455,6 +464,10 @@ pub struct ChatState {
     pub done: Option<String>,
     /// Members, admins and owners per room, when the server listed them.
     pub member_lists: HashMap<String, Vec<crate::xmpp::Member>>,
+    /// The photo chosen in "New group", until the room has an address,
+    /// then until it is created.
+    pub(super) new_group_avatar: Option<AvatarImage>,
+    pub(super) creating_avatars: HashMap<String, AvatarImage>,
     /// The server's public groups, once asked for.
     pub public_groups: super::channels::PublicGroups,
 }
@@ -572,8 +585,21 @@ impl ChatState {
             } => self.composing(composing, has_text),
             Input::Block { jid } => vec![Effect::Command(Command::Block { jid })],
             Input::Unblock { jid } => vec![Effect::Command(Command::Unblock { jid })],
-            Input::CreateGroup { name, description } => self.create_group(name, description),
-            Input::GroupCreating { room, name } => self.group_creating(room, name),
+            Input::CreateGroup {
+                name,
+                description,
+                avatar,
+            } => {
+                self.new_group_avatar = avatar;
+                self.create_group(name, description)
+            }
+            Input::GroupCreating { room, name } => {
+                if let Some(image) = self.new_group_avatar.take() {
+                    self.creating_avatars.insert(room.clone(), image);
+                }
+                self.group_creating(room, name)
+            }
+            Input::SetGroupAvatar(image) => self.set_group_avatar(image),
             Input::JoinGroup { room, nick } => self.join_group(room, nick),
             Input::LeaveGroup => self.leave_group(),
             Input::Invite { jid } => self.invite(jid),
@@ -868,7 +894,11 @@ impl ChatState {
                 role,
                 affiliation,
             } => self.room_joined(room, nick, role, affiliation, now),
-            Event::RoomCreated { room } => self.room_created(room, now),
+            Event::RoomCreated { room } => {
+                let mut effects = self.room_created(room.clone(), now);
+                effects.extend(self.created_group_avatar(&room));
+                effects
+            }
             Event::RoomInfo { room, name } => self.room_info(room, name, now),
             Event::RoomChatState { room, nick, state } => self.room_chat_state(room, nick, state),
             Event::RoomLeft { room, exit } => {

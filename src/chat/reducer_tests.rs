@@ -939,6 +939,7 @@ fn a_new_group_is_named_bookmarked_and_opened_once_created() {
         Input::CreateGroup {
             name: "Hikers".into(),
             description: "Sundays".into(),
+            avatar: None,
         },
         1,
     );

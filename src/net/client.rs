@@ -264,6 +264,17 @@ impl Client {
         })
     }
 
+    /// XEP-0486: set or remove a room's photo; `false` when not online.
+    pub fn set_room_avatar(&self, room: &str, photo: Option<(String, Vec<u8>)>) -> bool {
+        self.with_session(move |s| {
+            match photo {
+                Some((mime, data)) => s.set_room_avatar(room, Some((&mime, data))),
+                None => s.set_room_avatar(room, None),
+            }
+            true
+        })
+    }
+
     /// The group service's public rooms → `Event::PublicRooms`.
     /// `false` when not online.
     pub fn list_public_rooms(&self) -> bool {

@@ -175,3 +175,43 @@ fn encode(
         data,
     })
 }
+
+/// A "choose a photo" control: a labelled file input that turns the chosen
+/// file into a square picture ([`prepare`]) and hands it to `on_pick`, or
+/// puts the reason it cannot be used into `error`.
+#[component]
+pub fn PhotoPicker(
+    label: &'static str,
+    on_pick: Callback<(AvatarImage, u16, u16)>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // The same file chosen again must fire `change` again.
+        input.set_value("");
+        error.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match prepare(file).await {
+                Ok(picked) => on_pick.run(picked),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <label class="button quiet file-button" aria-busy=move || busy.get().to_string()>
+            {label}
+            <input type="file" accept="image/*" on:change=choose/>
+        </label>
+    }
+}

@@ -58,6 +58,9 @@ pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
                         </label>
                         <button type="submit" class="quiet">"Change subject"</button>
                     </form>
+                    <Show when=move || mine.get() == Affiliation::Owner>
+                        <GroupPhoto room/>
+                    </Show>
                     <Show when=manages>
                         <Membership room mine/>
                     </Show>
@@ -82,6 +85,27 @@ pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// The group's photo (XEP-0486), which only the owner changes.
+#[component]
+fn GroupPhoto(room: Memo<String>) -> impl IntoView {
+    let ctx = use_app();
+    let error = RwSignal::new(None::<String>);
+    let has_photo = Memo::new(move |_| ctx.chat.with(|s| s.avatar_of(&room.get()).is_some()));
+    let pick = Callback::new(move |(image, _, _)| ctx.dispatch(Input::SetGroupAvatar(Some(image))));
+    view! {
+        <div class="row profile">
+            <super::avatar::Avatar jid=room large=true
+                label=Signal::derive(|| "Group photo".to_owned())/>
+            <super::avatar::PhotoPicker label="Choose group photo" on_pick=pick error/>
+            <Show when=move || has_photo.get()>
+                <button type="button" class="quiet"
+                    on:click=move |_| ctx.dispatch(Input::SetGroupAvatar(None))>"Remove group photo"</button>
+            </Show>
+            {move || error.get().map(|e| view! { <p role="alert" class="error">{e}</p> })}
+        </div>
     }
 }
 

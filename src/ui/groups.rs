@@ -62,6 +62,14 @@ pub fn NewGroup() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let photo = RwSignal::new(None::<crate::chat::AvatarImage>);
+    let preview = Memo::new(move |_| {
+        photo.with(|p| {
+            p.as_ref()
+                .and_then(|i| super::avatar::object_url(&i.mime, &i.data).ok())
+        })
+    });
+    let pick = Callback::new(move |(image, _, _)| photo.set(Some(image)));
     let submit = move || {
         let n = name.get_untracked().trim().to_owned();
         if n.is_empty() {
@@ -77,9 +85,11 @@ pub fn NewGroup() -> impl IntoView {
         ctx.dispatch(Input::CreateGroup {
             name: n,
             description: description.get_untracked().trim().to_owned(),
+            avatar: photo.get_untracked(),
         });
         name.set(String::new());
         description.set(String::new());
+        photo.set(None);
         open.set(false);
     };
     view! {
@@ -94,6 +104,12 @@ pub fn NewGroup() -> impl IntoView {
                     <input type="text" prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev)) />
                 </label>
+                <div class="row">
+                    {move || preview.get().map(|src| view! {
+                        <span class="avatar" role="img" aria-label="Group photo"><img src=src alt=""/></span>
+                    })}
+                    <super::avatar::PhotoPicker label="Choose group photo" on_pick=pick error/>
+                </div>
             </Dialog>
         </Show>
     }

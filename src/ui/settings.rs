@@ -1,12 +1,10 @@
 //! "Settings": the profile (nickname, photo) and the privacy choices for
 //! receipts, read markers and last seen.
 
-use super::avatar::{prepare, Avatar};
+use super::avatar::{Avatar, PhotoPicker};
 use super::state::use_app;
 use crate::chat::reducer::{Input, Privacy};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 /// "Open xmpp: links with Confab": the browser's protocol handler.
 #[component]
@@ -36,37 +34,17 @@ fn Profile() -> impl IntoView {
     let nick = RwSignal::new(saved_nick.get_untracked());
     let has_photo = Memo::new(move |_| ctx.chat.with(|s| s.avatar_of(&me.get()).is_some()));
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let save_nick = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ctx.dispatch(Input::SetNick(nick.get_untracked()));
     };
-    let choose = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        // The same file chosen again must fire `change` again.
-        input.set_value("");
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            match prepare(file).await {
-                Ok((image, width, height)) => ctx.dispatch(Input::SetAvatar {
-                    image,
-                    width,
-                    height,
-                }),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+    let pick = Callback::new(move |(image, width, height)| {
+        ctx.dispatch(Input::SetAvatar {
+            image,
+            width,
+            height,
+        })
+    });
     view! {
         <section aria-label="Profile" class="profile">
             <Avatar jid=me large=true label=Signal::derive(|| "My photo".to_owned())/>
@@ -81,10 +59,7 @@ fn Profile() -> impl IntoView {
                         disabled=move || nick.get().trim() == saved_nick.get()>"Save nickname"</button>
                 </form>
                 <div class="row">
-                    <label class="button quiet file-button" aria-busy=move || busy.get().to_string()>
-                        "Choose photo"
-                        <input type="file" accept="image/*" on:change=choose/>
-                    </label>
+                    <PhotoPicker label="Choose photo" on_pick=pick error/>
                     <Show when=move || has_photo.get()>
                         <button type="button" class="quiet"
                             on:click=move |_| ctx.dispatch(Input::RemoveAvatar)>"Remove photo"</button>

@@ -679,6 +679,11 @@ impl Controller {
                             }
                         }
                         Command::FetchMembers { room } => client.fetch_members(&room),
+                        Command::SetRoomAvatar { room, photo } => {
+                            if !client.set_room_avatar(&room, photo) {
+                                self.not_online("change the group photo");
+                            }
+                        }
                         Command::ListPublicRooms => {
                             if !client.list_public_rooms() {
                                 self.dispatch(Input::Xmpp(Event::RequestFailed {

@@ -187,6 +187,8 @@ pub enum RoomAction {
         affiliation: Affiliation,
     },
     Destroy,
+    /// XEP-0486: set (or remove) the room's avatar.
+    SetAvatar,
     MemberList,
     Invite {
         jid: String,

@@ -1204,3 +1204,75 @@ fn listing_public_rooms_fails_in_words() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_room_photo_is_set_in_its_vcard_and_its_announced_hash_reported() {
+    // XEP-0486: the owner sets the room's vCard photo…
+    let mut t = joined();
+    t.s.set_room_avatar(ROOM, Some(("image/png", vec![1, 2, 3])));
+    t.expect_sent(&[&format!(
+        "<iq xmlns='jabber:client' type='set' to='{ROOM}' id='id5'>\
+         <vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>AQID</BINVAL></PHOTO></vCard></iq>"
+    )]);
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' from='{ROOM}' id='id5'/>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::RoomActionDone {
+            room: ROOM.into(),
+            action: RoomAction::SetAvatar
+        }]
+    );
+    // …and the room announces the hash from its bare address.
+    t.recv(&format!(
+        "<presence xmlns='jabber:client' from='{ROOM}'>\
+         <x xmlns='vcard-temp:x:update'><photo>7037807198c22a7d2b0807371d763779a84fdfcf</photo></x></presence>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::AvatarChanged {
+            jid: ROOM.into(),
+            hash: Some("7037807198c22a7d2b0807371d763779a84fdfcf".into())
+        }]
+    );
+    // The image then comes from the room's vCard.
+    t.s.fetch_avatar(ROOM, "7037807198c22a7d2b0807371d763779a84fdfcf");
+    t.expect_sent(&[&format!(
+        "<iq xmlns='jabber:client' type='get' to='{ROOM}' id='id6'><vCard xmlns='vcard-temp'/></iq>"
+    )]);
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' from='{ROOM}' id='id6'>\
+         <vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>AQID</BINVAL></PHOTO></vCard></iq>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::Avatar {
+            jid: ROOM.into(),
+            hash: "7037807198c22a7d2b0807371d763779a84fdfcf".into(),
+            mime: "image/png".into(),
+            data: vec![1, 2, 3]
+        }]
+    );
+}
+
+#[test]
+fn a_refused_room_photo_is_a_room_error() {
+    let mut t = joined();
+    t.s.set_room_avatar(ROOM, None);
+    t.expect_sent(&[&format!(
+        "<iq xmlns='jabber:client' type='set' to='{ROOM}' id='id5'><vCard xmlns='vcard-temp'/></iq>"
+    )]);
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='error' from='{ROOM}' id='id5'><error type='auth'>\
+         <forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+    ));
+    assert_eq!(
+        t.events(),
+        vec![Event::RoomError {
+            room: ROOM.into(),
+            action: RoomAction::SetAvatar,
+            error: MucError::Forbidden
+        }]
+    );
+}

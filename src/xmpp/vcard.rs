@@ -16,6 +16,26 @@ pub fn request(id: &str, to: BareJid) -> Iq {
     Iq::from_get(id, VCardQuery).with_to(Jid::from(to))
 }
 
+/// Sets `to`'s vCard to just a photo (XEP-0486: a room's avatar, set by
+/// its owner), or to an empty vCard (no photo) with `None`.
+pub fn set_photo(id: &str, to: BareJid, photo: Option<(&str, Vec<u8>)>) -> Iq {
+    use xmpp_parsers::vcard::{Binval, Photo, Type};
+    let photo = photo.map(|(mime, data)| Photo {
+        type_: Type {
+            data: mime.to_owned(),
+        },
+        binval: Binval { data },
+    });
+    Iq::from_set(
+        id,
+        VCard {
+            photo,
+            payloads: vec![],
+        },
+    )
+    .with_to(Jid::from(to))
+}
+
 /// The `(type, data)` of the PHOTO in a vCard result, `None` without one.
 pub fn photo(payload: Option<minidom::Element>) -> Result<Option<(String, Vec<u8>)>, String> {
     let Some(p) = payload else {

@@ -1,7 +1,8 @@
 // Issue 4, group administration (XEP-0045 §9–10 on Prosody): "Group
 // settings" changes the subject, lists the members (also those not in the
 // room), adds and removes members, makes and revokes admins, and deletes
-// the group. Every action ends in a visible result or error.
+// the group. Every action ends in a visible result or error. The group's
+// photo (XEP-0486, set at creation and changed later) shows for members.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from './lib/env.js';
@@ -9,7 +10,9 @@ import { withBrowser } from './lib/browser.js';
 import { prosody } from './lib/prosody.js';
 import { makeContacts } from './lib/xmpp.js';
 import { eventually, expectText, expectVisible } from './lib/wait.js';
-import { T, signIn } from './lib/ui.js';
+import { T, signIn, ui } from './lib/ui.js';
+import { solid } from './lib/png.js';
+import { expectPicture } from './lib/avatars.js';
 
 const button = (scope, name) => scope.getByRole('button', { name, exact: true });
 const dialog = (page, name) => page.getByRole('dialog', { name });
@@ -41,6 +44,8 @@ test('group settings: subject, membership, admins and deleting the group, each w
     await button(a.page, 'New group').click();
     const create = dialog(a.page, 'New group');
     await create.getByRole('textbox', { name: 'Group name' }).fill(group);
+    await create.getByLabel('Choose group photo').setInputFiles({ name: 'g.png', mimeType: 'image/png', buffer: solid(40, 40, [30, 200, 60]) });
+    await expectVisible(create.getByRole('img', { name: 'Group photo' }), { timeout: T.ui });
     await button(create, 'Create').click();
     await expectVisible(chatRegion(a.page, group), { timeout: T.connect });
 
@@ -51,6 +56,8 @@ test('group settings: subject, membership, admins and deleting the group, each w
     await expectVisible(inv, { timeout: T.connect });
     await button(inv, 'Join').click();
     await expectVisible(chatRegion(b.page, group), { timeout: T.connect });
+    // The photo chosen at creation reached the room: Bob sees it.
+    await expectPicture(ui.chat(b.page, group).locator('.avatar'), { side: 40, rgb: [30, 200, 60], what: 'the group photo on Bob\'s side' });
 
     // A member who is not an admin cannot change the subject: a clear error.
     let d = await openSettings(b.page);
@@ -66,6 +73,11 @@ test('group settings: subject, membership, admins and deleting the group, each w
     await button(d, 'Change subject').click();
     await expectText(result(a.page), /Subject of .* changed/, { timeout: T.ui });
     await expectText(chatRegion(b.page, group).locator('header'), /Sunday at nine/, { timeout: T.ui, what: 'the subject on Bob\'s side' });
+
+    // The owner changes the photo: a result, and Bob sees the new one.
+    await d.getByLabel('Choose group photo').setInputFiles({ name: 'h.png', mimeType: 'image/png', buffer: solid(60, 60, [20, 40, 210]) });
+    await expectText(result(a.page), /Photo of .* changed/, { timeout: T.ui });
+    await expectPicture(ui.chat(b.page, group).locator('.avatar'), { side: 60, rgb: [20, 40, 210], what: 'the new group photo on Bob\'s side' });
 
     // Membership: the server's list, with Bob; Carol (never in the room) added.
     const membership = d.getByRole('region', { name: 'Membership' });

@@ -13,6 +13,7 @@ import { eventually, expectText, expectVisible } from './lib/wait.js';
 import { ui, T, signIn, openChat, isOnline } from './lib/ui.js';
 import { startProxy } from './lib/proxy.js';
 import { png, solid, sha1 } from './lib/png.js';
+import { expectPicture } from './lib/avatars.js';
 
 const AVATAR_DATA = 'urn:xmpp:avatar:data';
 const AVATAR_METADATA = 'urn:xmpp:avatar:metadata';
@@ -21,33 +22,6 @@ const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const settings = (page) => page.getByRole('dialog', { name: 'Settings' });
 const headerAvatar = (page) => page.getByRole('img', { name: /^Avatar of / });
 const listAvatar = (page, who) => ui.chat(page, who).locator('.avatar');
-
-/** Size and centre colour of the picture inside an avatar element. */
-async function picture(avatar) {
-  const img = avatar.locator('img');
-  await expectVisible(img, { timeout: T.ui });
-  return img.evaluate(async (el) => {
-    await el.decode();
-    const c = document.createElement('canvas');
-    c.width = el.naturalWidth;
-    c.height = el.naturalHeight;
-    const g = c.getContext('2d');
-    g.drawImage(el, 0, 0);
-    const d = g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data;
-    return { w: el.naturalWidth, h: el.naturalHeight, rgb: [d[0], d[1], d[2]], src: el.src };
-  });
-}
-
-const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 8);
-
-async function expectPicture(avatar, { side, rgb, what }) {
-  let last;
-  await eventually(async () => {
-    last = await picture(avatar);
-    return last.w === side && last.h === side && near(last.rgb, rgb);
-  }, { timeout: T.ui, what: `${what} (last seen: ${JSON.stringify(last)})` });
-  assert.match(last.src, /^blob:/, `${what} comes from the local cache`);
-}
 
 /** The avatar hash `jid` announces in PEP (XEP-0084 metadata), via a peer. */
 async function announcedHash(peer, jid) {

@@ -329,6 +329,10 @@ impl Session {
     }
 
     pub(super) fn handle_room_presence(&mut self, p: &Presence) {
+        if p.from.as_ref().is_some_and(|f| f.resource().is_none()) {
+            // XEP-0486: the room itself announces its avatar hash.
+            return self.presence_avatar(p);
+        }
         let Some(rp) = stanza::room_presence(p) else {
             return;
         };

@@ -40,6 +40,23 @@ impl Session {
         self.send(stanza::subject(&room, subject, &id));
     }
 
+    /// XEP-0486: the owner sets the room's avatar (`mime`, image bytes) or
+    /// removes it (`None`), in the room's vCard → `Event::RoomActionDone`
+    /// with `RoomAction::SetAvatar` (the room then announces the new hash
+    /// in a presence from its bare address: `Event::AvatarChanged`), or
+    /// `Event::RoomError`.
+    pub fn set_room_avatar(&mut self, room: &str, photo: Option<(&str, Vec<u8>)>) {
+        let Some(room) = self.online_room(room, &RoomAction::SetAvatar) else {
+            return;
+        };
+        let id = self.ids.next_id();
+        let purpose = MucPurpose::Admin {
+            room: room.to_string(),
+            action: RoomAction::SetAvatar,
+        };
+        self.send_muc_iq(super::super::vcard::set_photo(&id, room, photo), purpose);
+    }
+
     /// Kicks `nick` (role none).
     pub fn kick(&mut self, room: &str, nick: &str, reason: Option<&str>) {
         let action = RoomAction::Kick {
