@@ -179,7 +179,10 @@ async function joinRun(room, owner, newest) {
       const t = (await now(page)) - t0;
       if (r.open === null && await group.count()) r.open = t;
       if (r.open !== null && !clicked) { await button(page, 'Members').click(); clicked = true; }
-      if (clicked && r.count === null) { const c = await memberCount(page); if (c !== null && c >= want) r.count = t; }
+      if (clicked && r.count === null) {
+        const c = await memberCount(page);
+        if (c !== null && c >= want) { r.count = t; r.rows = await members(page).getByRole('listitem').count(); }
+      }
       if (clicked && r.row === null && await ownerRow.count()) r.row = t;
       if (r.newest === null && await newestMsg.count()) r.newest = t;
       await sleep(25);
@@ -253,6 +256,7 @@ for (const b of burst) {
 console.log(`  join (${runs} runs, fresh profile each): click Join -> group open          ${fmt(joins.map((r) => r.open))}`);
 console.log(`  join: click Join -> "${OCCUPANTS + 1} members"                             ${fmt(joins.map((r) => r.count))}`);
 console.log(`  join: click Join -> member row shown                           ${fmt(joins.map((r) => r.row))}`);
+console.log(`  join: member rows in the DOM then                              ${joins.map((r) => r.rows ?? 'n/a').join(', ')}`);
 console.log(`  join: click Join -> newest archived message shown              ${fmt(joins.map((r) => r.newest))}`);
 console.log(`  join: long tasks until then, total                             ${fmt(joins.map((r) => r.lt && r.lt.total))}`);
 console.log(`  join: long tasks until then, longest                           ${fmt(joins.map((r) => r.lt && r.lt.max))}`);
