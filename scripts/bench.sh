@@ -20,27 +20,51 @@
 #                  the 20 left Pending
 #      Not yet here: the same scenarios for the shared harness's raw floor
 #      client and Converse.js (see scripts/bench/README.md).
-#   4. throughput, natively (examples/throughput.rs, release build): messages
+#   4. big rooms (issue 4; scripts/bench/rooms.mjs, same Prosody): a room on
+#      conference.localhost with --rooms-occupants occupants (default 2,000:
+#      raw c2s sessions from tests/e2e/lib/crowd.js) and --rooms-messages
+#      archived groupchat messages (default 10,000, sent for real, mod_muc_mam):
+#        burst  the crowd joins while an app has the room's Members open:
+#               main-thread long tasks during it, fill end -> full count shown
+#        join   median of --rooms-runs runs (fresh profile and account each):
+#               click "Join" -> group open, -> Members "N members" (N = all +
+#               us), -> a member row, -> newest archived message; long tasks
+#               until then; "Load older messages" -> an older page shown
+#      The room is filled once per bench (the server's cost is quadratic in
+#      the occupants: every presence goes to every occupant; minutes for 2,000).
+#   5. throughput, natively (examples/throughput.rs, release build): messages
 #      per second through the chat reducer + MemoryStore, and the store's batch
 #      writes, paging and dedup lookups
 # Builds dist/ with `trunk build --release` first if it is missing or older than
 # the sources. Later issues extend this script (history, roster size, latency,
 # memory, comparison with the shared harness); keep its output format stable.
 #
-#   bash scripts/bench.sh [--runs N] [--delivery-runs N]   (defaults 5 and 3)
+#   bash scripts/bench.sh [--runs N] [--delivery-runs N] [--rooms-runs N]   (defaults 5, 3, 2)
+#     [--rooms-occupants N] [--rooms-messages N]   (defaults 2000, 10000)
+#     [--only size|startup|delivery|rooms|throughput]   (one section; repeatable)
 #   CONFAB_DIST=target/dist-e2e bash scripts/bench.sh   (an existing build, no rebuild)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CONFAB_ROOT"
 RUNS=5
 DELIVERY_RUNS=3
+ROOMS_RUNS=2
+ROOMS_OCCUPANTS=2000
+ROOMS_MESSAGES=10000
+ONLY=""
 while [ $# -gt 0 ]; do case "$1" in
   --runs) RUNS="$2"; shift 2 ;;
   --delivery-runs) DELIVERY_RUNS="$2"; shift 2 ;;
+  --rooms-runs) ROOMS_RUNS="$2"; shift 2 ;;
+  --rooms-occupants) ROOMS_OCCUPANTS="$2"; shift 2 ;;
+  --rooms-messages) ROOMS_MESSAGES="$2"; shift 2 ;;
+  --only) ONLY="$ONLY $2"; shift 2 ;;
   *) echo "unknown argument $1" >&2; exit 2 ;;
 esac; done
 
 bash scripts/install.sh >/dev/null
+# want SECTION: true when SECTION runs (all of them without --only).
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 DIST="$CONFAB_ROOT/dist"
 # CONFAB_DIST=<dir>: measure that existing build instead (no rebuild).
@@ -52,6 +76,7 @@ elif [ ! -f "$DIST/index.html" ] || [ -n "$(find src Cargo.toml Cargo.lock index
   trunk build --release
 fi
 
+if want size; then
 confab_step "bench: release bundle size ($(basename "$DIST")/)"
 total_raw=0 total_gz=0
 printf '  %-44s %12s %12s\n' file raw "gzip -9"
@@ -62,8 +87,8 @@ for f in "$DIST"/*.wasm "$DIST"/*.js; do
   printf '  %-44s %12d %12d\n' "$(basename "$f")" "$raw" "$gz"
 done
 printf '  %-44s %12d %12d\n' "total (wasm + js)" "$total_raw" "$total_gz"
+fi
 
-confab_step "bench: start-up time ($RUNS runs, fresh profile each)"
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/confab-bench.XXXXXX")"
 export PROSODY_DATA="$RUN_DIR/prosody"
 export PROSODY_C2S_PORT="$(confab_free_port)" PROSODY_HTTP_PORT="$(confab_free_port)"
@@ -76,11 +101,24 @@ node scripts/serve.mjs --root "$DIST" --port 0 >"$RUN_DIR/serve.out" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 100); do grep -q '^serving ' "$RUN_DIR/serve.out" 2>/dev/null && break; sleep 0.1; done
 APP="$(sed -n 's/^serving .* at \(http:[^ ]*\)$/\1/p' "$RUN_DIR/serve.out")"
+if want startup; then
+confab_step "bench: start-up time ($RUNS runs, fresh profile each)"
 node scripts/bench/startup.mjs --app "$APP" --server "ws://127.0.0.1:$PROSODY_HTTP_PORT/xmpp-websocket" \
   --jid bench@localhost --password benchpass --runs "$RUNS" --profiles "$RUN_DIR/profiles" || true
+fi
 
+if want delivery; then
 confab_step "bench: delivery ($DELIVERY_RUNS runs, fresh profile and accounts each)"
 node scripts/bench/delivery.mjs --app "$APP" --runs "$DELIVERY_RUNS" || true
+fi
 
+if want rooms; then
+confab_step "bench: big rooms ($ROOMS_OCCUPANTS occupants, $ROOMS_MESSAGES archived messages, $ROOMS_RUNS runs)"
+node scripts/bench/rooms.mjs --app "$APP" --runs "$ROOMS_RUNS" \
+  --occupants "$ROOMS_OCCUPANTS" --messages "$ROOMS_MESSAGES" || true
+fi
+
+if want throughput; then
 confab_step "bench: reducer + store throughput (native, cargo run --release --example throughput)"
 cargo run -q --release --example throughput || true
+fi

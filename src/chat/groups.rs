@@ -10,6 +10,7 @@ use crate::xmpp::{
     RoomAction, RoomExit, RoomMessage,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Setting key prefix of a room's archive cursor (`mam_last:<room>`).
 pub const ROOM_CURSOR: &str = "mam_last:";
@@ -21,8 +22,10 @@ pub struct Room {
     pub joined: bool,
     pub role: Option<Role>,
     pub affiliation: Option<Affiliation>,
-    /// By nickname.
-    pub occupants: BTreeMap<String, Occupant>,
+    /// By nickname. Shared, so a view can tell by pointer that a state
+    /// change elsewhere (a message, a typing notice) did not touch the list
+    /// of a 2,000-occupant room; changed with `Arc::make_mut`.
+    pub occupants: Arc<BTreeMap<String, Occupant>>,
     pub subject: String,
 }
 
@@ -75,7 +78,7 @@ impl ChatState {
         };
         if let Some(r) = self.rooms.get_mut(&room) {
             r.joined = false;
-            r.occupants.clear();
+            r.occupants = Arc::default();
         }
         self.bookmarks.retain(|b| b.room != room);
         vec![
@@ -121,7 +124,7 @@ impl ChatState {
         r.joined = true;
         r.role = Some(role);
         r.affiliation = Some(affiliation);
-        r.occupants.clear();
+        r.occupants = Arc::default();
         let mut effects = self.ensure_group_chat(&room, now);
         if !self.bookmarks.iter().any(|b| b.room == room) {
             let name = self.chats.get(&room).and_then(|c| c.name.clone());
@@ -194,7 +197,7 @@ impl ChatState {
     pub(super) fn room_left(&mut self, room: String, exit: RoomExit) -> Vec<Effect> {
         if let Some(r) = self.rooms.get_mut(&room) {
             r.joined = false;
-            r.occupants.clear();
+            r.occupants = Arc::default();
         }
         let name = self.display_name(&room);
         let why = match exit {
@@ -228,22 +231,38 @@ impl ChatState {
 
     pub(super) fn occupants(&mut self, room: String, changes: Vec<OccupantChange>) -> Vec<Effect> {
         let r = self.rooms.entry(room).or_default();
+        let occupants = Arc::make_mut(&mut r.occupants);
+        let mut mine = None;
         for change in changes {
             match change {
                 OccupantChange::Present(o) => {
                     if o.is_me {
                         // Made admin, member again, …: what we may do changes.
-                        r.affiliation = Some(o.affiliation);
-                        r.role = Some(o.role);
+                        mine = Some((o.affiliation, o.role));
                     }
-                    r.occupants.insert(o.nick.clone(), o);
+                    occupants.insert(o.nick.clone(), o);
                 }
                 OccupantChange::Gone { nick } => {
-                    r.occupants.remove(&nick);
+                    occupants.remove(&nick);
                 }
             }
         }
+        if let Some((affiliation, role)) = mine {
+            r.affiliation = Some(affiliation);
+            r.role = Some(role);
+        }
         vec![]
+    }
+
+    /// Applies several inputs as one state change, in order: what the
+    /// shell uses for a burst of room presences, so the view updates once
+    /// instead of once per presence (2,000 when a big room fills).
+    /// Same state and effects as applying them one by one.
+    pub fn apply_all(&mut self, inputs: Vec<super::reducer::Input>, now: Millis) -> Vec<Effect> {
+        inputs
+            .into_iter()
+            .flat_map(|input| self.apply(input, now))
+            .collect()
     }
 
     pub(super) fn invitation(&mut self, invitation: Invitation) -> Vec<Effect> {
@@ -287,7 +306,7 @@ impl ChatState {
     pub(super) fn rooms_reset(&mut self) {
         for r in self.rooms.values_mut() {
             r.joined = false;
-            r.occupants.clear();
+            r.occupants = Arc::default();
         }
     }
 
@@ -309,6 +328,28 @@ impl ChatState {
         self.room_nick(room)
             .is_some_and(|nick| crate::xmpp::muc::mentions(body, nick))
     }
+}
+
+/// Merges a burst of `Occupants` events: consecutive ones of the same room
+/// become one (their changes in order), so applying the result is the same
+/// as applying the burst one event at a time. Other events are kept as they
+/// are, in place.
+pub fn merge_occupant_events(events: Vec<crate::xmpp::Event>) -> Vec<crate::xmpp::Event> {
+    use crate::xmpp::Event;
+    let mut out: Vec<Event> = Vec::with_capacity(events.len().min(16));
+    for event in events {
+        match (out.last_mut(), event) {
+            (
+                Some(Event::Occupants {
+                    room: last,
+                    changes: merged,
+                }),
+                Event::Occupants { room, changes },
+            ) if *last == room => merged.extend(changes),
+            (_, event) => out.push(event),
+        }
+    }
+    out
 }
 
 /// A room message as the ingest sees it: the author is `room/nick`.

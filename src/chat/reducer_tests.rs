@@ -1364,3 +1364,101 @@ fn a_contacts_status_message_shows_with_its_presence() {
     assert_eq!(s.status_message("bob@x"), None);
     assert_eq!(s.status_line("bob@x", |_| String::new()), "offline");
 }
+
+use crate::xmpp::{Occupant, OccupantChange};
+
+fn guest(nick: &str, role: Role) -> Occupant {
+    Occupant {
+        nick: nick.into(),
+        jid: Some(format!("{nick}@x")),
+        role,
+        affiliation: Affiliation::None,
+        availability: crate::chat::Availability::Online,
+        status: None,
+        is_me: false,
+    }
+}
+
+fn presence(room: &str, change: OccupantChange) -> Event {
+    Event::Occupants {
+        room: room.into(),
+        changes: vec![change],
+    }
+}
+
+/// The shell applies a burst of room presences as one state change
+/// (`merge_occupant_events` + `apply_all`): the result must be what the
+/// presences give one at a time, joins, changes and departures in order,
+/// across two rooms and around another event.
+#[test]
+fn a_burst_of_room_presences_applied_at_once_equals_one_by_one() {
+    use crate::chat::groups::merge_occupant_events;
+    let mut burst = vec![];
+    for i in 0..2000 {
+        burst.push(presence(
+            "big@muc.x",
+            OccupantChange::Present(guest(&format!("g{i:04}"), Role::Participant)),
+        ));
+    }
+    // One becomes a moderator, one leaves, one changes nick (Gone + Present).
+    burst.push(presence(
+        "big@muc.x",
+        OccupantChange::Present(guest("g0007", Role::Moderator)),
+    ));
+    burst.push(presence(
+        "big@muc.x",
+        OccupantChange::Gone {
+            nick: "g0008".into(),
+        },
+    ));
+    burst.push(presence(
+        "small@muc.x",
+        OccupantChange::Present(guest("ann", Role::Participant)),
+    ));
+    burst.push(presence(
+        "big@muc.x",
+        OccupantChange::Gone {
+            nick: "g0009".into(),
+        },
+    ));
+    burst.push(presence(
+        "big@muc.x",
+        OccupantChange::Present(guest("nine", Role::Participant)),
+    ));
+    // Another event in the burst stays in place: the subject set in between.
+    burst.push(Event::RoomSubject {
+        room: "big@muc.x".into(),
+        subject: "Walks".into(),
+        nick: Some("g0001".into()),
+    });
+    burst.push(presence(
+        "big@muc.x",
+        OccupantChange::Gone {
+            nick: "g0001".into(),
+        },
+    ));
+
+    let mut one_by_one = signed_in();
+    joined(&mut one_by_one, "big@muc.x");
+    joined(&mut one_by_one, "small@muc.x");
+    let mut at_once = one_by_one.clone();
+    let mut fx1 = vec![];
+    for e in burst.clone() {
+        fx1.extend(one_by_one.apply(Input::Xmpp(e), 20));
+    }
+    let merged = merge_occupant_events(burst);
+    // big (2,002 changes), small, big (2), subject, big (1).
+    assert_eq!(merged.len(), 5);
+    assert!(
+        matches!(&merged[0], Event::Occupants { room, changes } if room == "big@muc.x" && changes.len() == 2002)
+    );
+    let fx2 = at_once.apply_all(merged.into_iter().map(Input::Xmpp).collect(), 20);
+    assert_eq!(fx1, fx2);
+    assert_eq!(one_by_one, at_once);
+    let big = &at_once.rooms["big@muc.x"].occupants;
+    assert_eq!(big.len(), 1998, "2,000 in, 3 out, 1 renamed in");
+    assert_eq!(big["g0007"].role, Role::Moderator);
+    assert!(!big.contains_key("g0008") && !big.contains_key("g0009"));
+    assert!(big.contains_key("nine"));
+    assert_eq!(at_once.rooms["small@muc.x"].occupants.len(), 1);
+}

@@ -4,8 +4,10 @@
 
 use super::state::use_app;
 use crate::chat::reducer::{Input, Moderation};
-use crate::xmpp::{validate_address, Affiliation, Role};
+use crate::xmpp::{validate_address, Affiliation, Occupant, Role};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A modal form with a title, fields, an error line and two buttons.
 #[component]
@@ -264,18 +266,57 @@ pub fn GroupActions(show_members: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// The occupants of the open group, with role and affiliation.
+/// Height of one member row in CSS pixels (`.member-list .member` in
+/// style/main.css): rows have a fixed height so the list can be virtualized.
+const MEMBER_ROW_PX: f64 = 36.0;
+/// Rows rendered above and below the visible ones, so a scroll shows rows
+/// at once while the window catches up.
+const MEMBER_MARGIN: usize = 10;
+/// The list's height until it is measured (more than it ever shows: 40vh).
+const MEMBER_VIEW_PX: f64 = 600.0;
+
+/// Owners, then admins, then moderators, then everyone else.
+fn member_rank(o: &Occupant) -> u8 {
+    match (o.affiliation, o.role) {
+        (Affiliation::Owner, _) => 0,
+        (Affiliation::Admin, _) => 1,
+        (_, Role::Moderator) => 2,
+        _ => 3,
+    }
+}
+
+/// The occupants in a stable order (rank, then nickname ignoring case), so
+/// the list does not jump as presences come and go.
+fn sorted_members(occupants: &BTreeMap<String, Occupant>) -> Vec<Occupant> {
+    let mut list: Vec<Occupant> = occupants.values().cloned().collect();
+    list.sort_by_cached_key(|o| (member_rank(o), o.nick.to_lowercase(), o.nick.clone()));
+    list
+}
+
+/// The rows `[first, end)` to render for a list of `len` rows scrolled to
+/// `top` in a viewport `height` pixels high, with the margin.
+fn member_window(top: f64, height: f64, len: usize) -> (usize, usize) {
+    let first = ((top.max(0.0) / MEMBER_ROW_PX) as usize)
+        .saturating_sub(MEMBER_MARGIN)
+        .min(len);
+    let visible = (height.max(MEMBER_ROW_PX) / MEMBER_ROW_PX).ceil() as usize;
+    (first, (first + visible + 2 * MEMBER_MARGIN).min(len))
+}
+
+/// The occupants of the open group, with role and affiliation. A room may
+/// hold thousands: only the rows in view (plus a margin) are in the DOM,
+/// between two spacers that keep the scroll height of the whole list.
 #[component]
 pub fn Members(room: Memo<String>) -> impl IntoView {
     let ctx = use_app();
-    let occupants = Memo::new(move |_| {
-        ctx.chat.with(|s| {
-            s.rooms
-                .get(&room.get())
-                .map(|r| r.occupants.values().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+    // The shared occupant map: equal by pointer while untouched, so other
+    // state changes (messages, typing) do not sort the list again.
+    let map = Memo::new(move |_| {
+        ctx.chat
+            .with(|s| s.rooms.get(&room.get()).map(|r| Arc::clone(&r.occupants)))
     });
+    let occupants =
+        Memo::new(move |_| map.with(|m| m.as_deref().map(sorted_members).unwrap_or_default()));
     // What we may do to others: owners and admins manage membership,
     // owners make admins (XEP-0045 §9, §10).
     let mine = Memo::new(move |_| {
@@ -286,7 +327,37 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
                 .unwrap_or(Affiliation::None)
         })
     });
-    let label = |o: &crate::xmpp::Occupant| {
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let top = RwSignal::new(0.0_f64);
+    let height = RwSignal::new(MEMBER_VIEW_PX);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            top.set(f64::from(el.scroll_top()));
+            if el.client_height() > 0 {
+                height.set(f64::from(el.client_height()));
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let window =
+        Memo::new(move |_| member_window(top.get(), height.get(), occupants.with(Vec::len)));
+    let rows = move || {
+        let (first, end) = window.get();
+        occupants.with(|list| list[first..end].to_vec())
+    };
+    let above = move || format!("{}px", window.get().0 as f64 * MEMBER_ROW_PX);
+    let below = move || {
+        let (_, end) = window.get();
+        format!(
+            "{}px",
+            occupants.with(Vec::len).saturating_sub(end) as f64 * MEMBER_ROW_PX
+        )
+    };
+    let label = |o: &Occupant| {
         let mut parts = vec![];
         match o.affiliation {
             Affiliation::Owner => parts.push("owner"),
@@ -302,53 +373,57 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
         parts.join(", ")
     };
     view! {
-        <section role="region" aria-label="Members" class="members">
+        <section role="region" aria-label="Members" class="members members-virtual">
             <h3>{move || format!("{} members", occupants.with(Vec::len))}</h3>
             // The address others can join with ("Join group").
             <p class="hint">"Group address: "<span class="address">{move || room.get()}</span></p>
-            <ul>
-                <For each=move || occupants.get()
-                    key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)
-                    children=move |o| {
-                        let note = label(&o);
-                        let manage = !o.is_me
-                            && matches!(mine.get_untracked(), Affiliation::Owner | Affiliation::Admin)
-                            && !matches!(o.affiliation, Affiliation::Owner);
-                        let make_admin = manage && mine.get_untracked() == Affiliation::Owner;
-                        let nick = o.nick.clone();
-                        let jid = o.jid.clone();
-                        let is_admin = o.affiliation == Affiliation::Admin;
-                        let act = move |action: Moderation| ctx.dispatch(Input::Moderate(action));
-                        view! {
-                            <li class="member">
-                                <span class="nick">{o.nick.clone()}</span>
-                                {(!note.is_empty()).then(|| view! { <span class="role">{note}</span> })}
-                                {manage.then(|| {
-                                    let (k, b, a) = (nick.clone(), jid.clone(), jid.clone());
-                                    view! {
-                                        <span class="member-actions">
-                                            <button class="quiet" title=format!("Remove {nick}")
-                                                on:click=move |_| act(Moderation::Kick { nick: k.clone() })>"Remove"</button>
-                                            {b.map(|jid| view! {
-                                                <button class="quiet" title=format!("Ban {jid}")
-                                                    on:click=move |_| act(Moderation::Ban { jid: jid.clone() })>"Ban"</button>
-                                            })}
-                                            {a.filter(|_| make_admin).map(|jid| {
-                                                let affiliation = if is_admin { Affiliation::Member } else { Affiliation::Admin };
-                                                view! {
-                                                    <button class="quiet"
-                                                        on:click=move |_| act(Moderation::Affiliation { jid: jid.clone(), affiliation })>
-                                                        {if is_admin { "Revoke admin" } else { "Make admin" }}
-                                                    </button>
-                                                }
-                                            })}
-                                        </span>
-                                    }
-                                })}
-                            </li>
-                        }
-                    }/>
-            </ul>
+            <div class="member-list" node_ref=scroller on:scroll=move |_| measure()>
+                <div aria-hidden="true" style:height=above></div>
+                <ul>
+                    <For each=rows
+                        key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)
+                        children=move |o| {
+                            let note = label(&o);
+                            let manage = !o.is_me
+                                && matches!(mine.get_untracked(), Affiliation::Owner | Affiliation::Admin)
+                                && !matches!(o.affiliation, Affiliation::Owner);
+                            let make_admin = manage && mine.get_untracked() == Affiliation::Owner;
+                            let nick = o.nick.clone();
+                            let jid = o.jid.clone();
+                            let is_admin = o.affiliation == Affiliation::Admin;
+                            let act = move |action: Moderation| ctx.dispatch(Input::Moderate(action));
+                            view! {
+                                <li class="member">
+                                    <span class="nick">{o.nick.clone()}</span>
+                                    {(!note.is_empty()).then(|| view! { <span class="role">{note}</span> })}
+                                    {manage.then(|| {
+                                        let (k, b, a) = (nick.clone(), jid.clone(), jid.clone());
+                                        view! {
+                                            <span class="member-actions">
+                                                <button class="quiet" title=format!("Remove {nick}")
+                                                    on:click=move |_| act(Moderation::Kick { nick: k.clone() })>"Remove"</button>
+                                                {b.map(|jid| view! {
+                                                    <button class="quiet" title=format!("Ban {jid}")
+                                                        on:click=move |_| act(Moderation::Ban { jid: jid.clone() })>"Ban"</button>
+                                                })}
+                                                {a.filter(|_| make_admin).map(|jid| {
+                                                    let affiliation = if is_admin { Affiliation::Member } else { Affiliation::Admin };
+                                                    view! {
+                                                        <button class="quiet"
+                                                            on:click=move |_| act(Moderation::Affiliation { jid: jid.clone(), affiliation })>
+                                                            {if is_admin { "Revoke admin" } else { "Make admin" }}
+                                                        </button>
+                                                    }
+                                                })}
+                                            </span>
+                                        }
+                                    })}
+                                </li>
+                            }
+                        }/>
+                </ul>
+                <div aria-hidden="true" style:height=below></div>
+            </div>
         </section>
     }
 }

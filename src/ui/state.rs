@@ -85,7 +85,13 @@ pub struct Controller {
     pending: RefCell<Option<(SavedSession, bool)>>,
     /// Avatar hashes being read from the store for the UI.
     avatars_loading: RefCell<HashSet<String>>,
+    /// Room presences held to be applied together (`hold_presence`).
+    presences: RefCell<Vec<Event>>,
+    presence_timer: RefCell<Option<net::timer::Timer>>,
 }
+
+/// How long room presences are held before they are applied at once.
+const PRESENCE_BATCH_MS: u32 = 50;
 
 /// Work the controller does in order, one item at a time.
 enum Job {
@@ -110,6 +116,8 @@ pub fn provide_app() -> AppCtx {
         draining: Cell::new(false),
         pending: RefCell::new(None),
         avatars_loading: RefCell::new(HashSet::new()),
+        presences: RefCell::new(Vec::new()),
+        presence_timer: RefCell::new(None),
     });
     let ctx = AppCtx {
         phase: RwSignal::new(Phase::Loading),
@@ -266,6 +274,12 @@ impl Controller {
 
     fn on_client(self: &Rc<Self>, event: ClientEvent, restored: bool) {
         let ctx = self.ctx();
+        let event = match event {
+            ClientEvent::Xmpp(e @ Event::Occupants { .. }) => return self.hold_presence(e),
+            other => other,
+        };
+        // Held presences go first: the reducer sees events in their order.
+        self.flush_presences();
         match event {
             ClientEvent::State(state) => ctx.conn.set(state),
             ClientEvent::Unreachable => {
@@ -324,6 +338,48 @@ impl Controller {
                 }
                 self.dispatch(Input::Xmpp(event));
             }
+        }
+    }
+
+    /// Room presences come one WebSocket frame each: a room of 2,000
+    /// filling up would be 2,000 state changes, each re-running every view
+    /// of the chat state. They are held for up to [`PRESENCE_BATCH_MS`] and
+    /// applied as one change (merged per room); any other event applies
+    /// them first.
+    fn hold_presence(self: &Rc<Self>, event: Event) {
+        self.presences.borrow_mut().push(event);
+        if self.presence_timer.borrow().is_some() {
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        let timer = net::timer::Timer::after(PRESENCE_BATCH_MS, move || {
+            if let Some(me) = weak.upgrade() {
+                me.flush_presences();
+            }
+        });
+        *self.presence_timer.borrow_mut() = timer;
+    }
+
+    fn flush_presences(self: &Rc<Self>) {
+        // Dropped later: this may run inside the timer's own callback.
+        if let Some(timer) = self.presence_timer.borrow_mut().take() {
+            spawn_local(async move { drop(timer) });
+        }
+        let held = std::mem::take(&mut *self.presences.borrow_mut());
+        if held.is_empty() {
+            return;
+        }
+        let inputs = crate::chat::groups::merge_occupant_events(held)
+            .into_iter()
+            .map(Input::Xmpp)
+            .collect();
+        let effects = self
+            .ctx()
+            .chat
+            .try_update(|s| s.apply_all(inputs, net::now()))
+            .unwrap_or_default();
+        for effect in effects {
+            self.enqueue(Job::Effect(effect));
         }
     }
 
@@ -435,6 +491,7 @@ impl Controller {
         }
         let store = self.store.borrow_mut().take();
         self.queue.borrow_mut().clear();
+        self.presences.borrow_mut().clear();
         ctx.chat.set(ChatState::new(None));
         forget_avatars(ctx);
         ctx.conn.set(ConnState::Offline { retry_in_ms: None });
