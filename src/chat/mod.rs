@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod model;
 mod people;
 mod profiles;
+pub mod reads;
 pub mod reducer;
 pub mod text;
 

@@ -468,6 +468,8 @@ pub struct ChatState {
     /// then until it is created.
     pub(super) new_group_avatar: Option<AvatarImage>,
     pub(super) creating_avatars: HashMap<String, AvatarImage>,
+    /// Per group, the last message (archive id) each occupant displayed.
+    pub(super) room_reads: HashMap<String, HashMap<String, String>>,
     /// The server's public groups, once asked for.
     pub public_groups: super::channels::PublicGroups,
 }
@@ -937,7 +939,7 @@ impl ChatState {
                 vec![]
             }
             Event::Bookmarks { rooms } => self.bookmarks_changed(rooms),
-            Event::RoomDisplayed { .. } => vec![],
+            Event::RoomDisplayed { room, nick, id, .. } => self.room_read(room, nick, id),
             Event::RoomActionDone { room, action } => self.room_action_done(room, action),
             Event::PublicRooms { rooms } => self.public_rooms(rooms),
             Event::MemberList { room, members } => self.member_list(room, members),

@@ -9,14 +9,16 @@ use super::message_view::MessageView;
 use super::state::use_app;
 use super::time;
 use crate::chat::reducer::{Input, OlderState};
+use crate::chat::reads::ReadBy;
 use crate::chat::StoredMessage;
+use std::collections::HashMap;
 use leptos::prelude::*;
 
 #[derive(Clone, PartialEq)]
 enum Row {
     Day(String),
     Divider,
-    Message(StoredMessage),
+    Message(StoredMessage, Option<ReadBy>),
 }
 
 impl Row {
@@ -24,12 +26,22 @@ impl Row {
         match self {
             Row::Day(label) => format!("day:{label}"),
             Row::Divider => "divider".to_owned(),
-            Row::Message(m) => format!("{}:{}", m.id, m.status.label()),
+            Row::Message(m, read) => format!(
+                "{}:{}:{}",
+                m.id,
+                m.status.label(),
+                read.as_ref().map_or(0, |r| r.count)
+            ),
         }
     }
 }
 
-fn rows(messages: &[StoredMessage], divider: Option<&str>, now: crate::chat::Millis) -> Vec<Row> {
+fn rows(
+    messages: &[StoredMessage],
+    divider: Option<&str>,
+    read_by: &HashMap<String, ReadBy>,
+    now: crate::chat::Millis,
+) -> Vec<Row> {
     let mut out = Vec::with_capacity(messages.len() + 4);
     let mut last_day = None;
     for m in messages {
@@ -41,7 +53,7 @@ fn rows(messages: &[StoredMessage], divider: Option<&str>, now: crate::chat::Mil
         if divider == Some(m.id.as_str()) {
             out.push(Row::Divider);
         }
-        out.push(Row::Message(m.clone()));
+        out.push(Row::Message(m.clone(), read_by.get(&m.id).cloned()));
     }
     out
 }
@@ -88,9 +100,10 @@ pub fn Conversation() -> impl IntoView {
     let messages = Memo::new(move |_| ctx.chat.with(|s| s.messages.clone()));
     let divider = Memo::new(move |_| ctx.chat.with(|s| s.divider.clone()));
     let older = Memo::new(move |_| ctx.chat.with(|s| s.older));
+    let read_by = Memo::new(move |_| ctx.chat.with(|s| s.read_by()));
     let list = move || {
         let divider = divider.get();
-        messages.with(|m| rows(m, divider.as_deref(), crate::net::now()))
+        read_by.with(|r| messages.with(|m| rows(m, divider.as_deref(), r, crate::net::now())))
     };
     // Where the view was before older messages were put on top: (scroll
     // height, scroll top), so the same message stays under the reader's eyes.
@@ -158,7 +171,7 @@ pub fn Conversation() -> impl IntoView {
                 <For each=list key=Row::key children=move |row: Row| match row {
                     Row::Day(label) => view! { <div class="day" role="separator" aria-label=label.clone()><span>{label.clone()}</span></div> }.into_any(),
                     Row::Divider => view! { <div class="divider" role="separator" aria-label="New messages"><span>"New messages"</span></div> }.into_any(),
-                    Row::Message(m) => view! { <MessageView message=m/> }.into_any(),
+                    Row::Message(m, read_by) => view! { <MessageView message=m read_by=read_by/> }.into_any(),
                 }/>
             </div>
             <Show when=move || group.get() && show_members.get()>

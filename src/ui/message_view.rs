@@ -19,7 +19,11 @@ fn tick(status: MessageStatus) -> &'static str {
 }
 
 #[component]
-pub fn MessageView(message: StoredMessage) -> impl IntoView {
+pub fn MessageView(
+    message: StoredMessage,
+    /// In a group, who has read this own message.
+    read_by: Option<crate::chat::reads::ReadBy>,
+) -> impl IntoView {
     let body: Vec<AnyView> = segments(&message.body)
         .into_iter()
         .map(|s| match s {
@@ -74,6 +78,7 @@ pub fn MessageView(message: StoredMessage) -> impl IntoView {
                         class=format!("tick {}", status.label().to_lowercase())>{tick(status)}</span>
                 })}
             </footer>
+            {read_by.map(|r| view! { <p class="read-by">{r.sentence()}</p> })}
             {error.map(|e| view! { <p class="error-text">{e}</p> })}
             {failed.then(|| view! { <button class="retry quiet" on:click=retry>"Retry"</button> })}
         </article>

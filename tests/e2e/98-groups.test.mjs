@@ -89,6 +89,9 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await waitForMessage(a.page, reply);
     // Alice's own message shows once (the room's reflection is not a second copy).
     assert.equal(await ui.message(a.page, hello).count(), 1);
+    // Bob has the group open: his displayed marker shows as "Read by" under it.
+    await b.page.bringToFront();
+    await expectText(ui.message(a.page, hello), new RegExp(`Read by ${bob.user}`), { timeout: T.ui, what: '"Read by" under Alice\'s message' });
 
     // Carol signs in later: the invitation waits for her; joining shows the history.
     const c = await open('carol');
