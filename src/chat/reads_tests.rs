@@ -11,11 +11,19 @@ fn message(id: &str, stanza_id: &str, from_me: bool) -> StoredMessage {
     StoredMessage {
         id: id.into(),
         chat: ROOM.into(),
-        sender: if from_me { "me@x".into() } else { format!("{ROOM}/bob") },
+        sender: if from_me {
+            "me@x".into()
+        } else {
+            format!("{ROOM}/bob")
+        },
         body: id.into(),
         timestamp: 1,
         from_me,
-        status: if from_me { MessageStatus::Sent } else { MessageStatus::Received },
+        status: if from_me {
+            MessageStatus::Sent
+        } else {
+            MessageStatus::Received
+        },
         stanza_id: Some(stanza_id.into()),
         error: None,
     }

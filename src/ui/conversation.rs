@@ -8,11 +8,11 @@ use super::groups::{ContactDetails, GroupActions, Members};
 use super::message_view::MessageView;
 use super::state::use_app;
 use super::time;
-use crate::chat::reducer::{Input, OlderState};
 use crate::chat::reads::ReadBy;
+use crate::chat::reducer::{Input, OlderState};
 use crate::chat::StoredMessage;
-use std::collections::HashMap;
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Clone, PartialEq)]
 enum Row {

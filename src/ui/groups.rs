@@ -381,7 +381,7 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
                 <div aria-hidden="true" style:height=above></div>
                 <ul>
                     <For each=rows
-                        key=|o| format!("{}:{:?}:{:?}", o.nick, o.affiliation, o.role)
+                        key=|o| format!("{}:{:?}:{:?}:{:?}", o.nick, o.affiliation, o.role, o.availability)
                         children=move |o| {
                             let note = label(&o);
                             let manage = !o.is_me
@@ -394,6 +394,11 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
                             let act = move |action: Moderation| ctx.dispatch(Input::Moderate(action));
                             view! {
                                 <li class="member">
+                                    <super::avatar::Avatar jid=o.jid.as_deref()
+                                        .map(|j| crate::chat::reducer::bare(j).to_owned())
+                                        .unwrap_or_else(|| format!("{}/{}", room.get_untracked(), o.nick))/>
+                                    <span role="img" aria-label=o.availability.label()
+                                        class=format!("presence-dot {}", o.availability.label())></span>
                                     <span class="nick">{o.nick.clone()}</span>
                                     {(!note.is_empty()).then(|| view! { <span class="role">{note}</span> })}
                                     {manage.then(|| {

@@ -62,6 +62,10 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await joinFromInvitation(b.page);
     await expectVisible(b.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
     await expectText(members(a.page), /2 members/, { timeout: T.ui, what: 'Bob in the member list' });
+    // Each member with a picture (or initial) and presence.
+    const bobRow = members(a.page).getByRole('listitem').filter({ hasText: bob.user });
+    await expectVisible(bobRow.getByRole('img', { name: 'online' }), { timeout: T.ui });
+    await expectText(bobRow.locator('.avatar'), /^[A-Z]$/i, { timeout: T.ui, what: 'Bob\'s initial' });
 
     // Typing shows in the group header on the other side, with who types.
     await ui.composer(b.page).pressSequentially('typing a');
