@@ -73,7 +73,7 @@ fn ChatRow(chat: Chat) -> impl IntoView {
                         <span class="when">{when}</span>
                     </span>
                     <span class="row-bottom">
-                        <span class=presence_class>{presence}</span>
+                        {(!chat.group).then(|| view! { <span class=presence_class>{presence}</span> })}
                         {move || ctx.chat.with(|s| s.status_message(&status_jid).map(|t| view! { <span class="status-msg">{t.to_owned()}</span> }))}
                         <span class="preview" class:typing=move || typing.get()>
                             {move || if typing.get() { "typing…".to_owned() } else { preview.clone() }}

@@ -80,7 +80,7 @@ pub fn Conversation() -> impl IntoView {
                 s.group_typing(&jid.get()).unwrap_or_default()
             }
             Some(r) if !r.subject.is_empty() => r.subject.clone(),
-            Some(r) if r.joined => format!("{} members", r.occupants.len()),
+            Some(r) if r.joined => super::groups::members_label(r.occupants.len()),
             _ => "not joined".to_owned(),
         })
     });

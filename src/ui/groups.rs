@@ -374,7 +374,7 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
     };
     view! {
         <section role="region" aria-label="Members" class="members members-virtual">
-            <h3>{move || format!("{} members", occupants.with(Vec::len))}</h3>
+            <h3>{move || members_label(occupants.with(Vec::len))}</h3>
             // The address others can join with ("Join group").
             <p class="hint">"Group address: "<span class="address">{move || room.get()}</span></p>
             <div class="member-list" node_ref=scroller on:scroll=move |_| measure()>
@@ -472,5 +472,14 @@ pub fn ContactDetails(jid: Memo<String>) -> impl IntoView {
                 </button>
             </Show>
         </section>
+    }
+}
+
+/// "1 member", "2 members".
+pub fn members_label(n: usize) -> String {
+    if n == 1 {
+        "1 member".to_owned()
+    } else {
+        format!("{n} members")
     }
 }

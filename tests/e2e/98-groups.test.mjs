@@ -54,7 +54,7 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await button(create, 'Create').click();
     await expectVisible(a.page.getByRole('region', { name: `Chat with ${group}` }), { timeout: T.connect });
     await button(a.page, 'Members').click();
-    await expectText(members(a.page), /1 members/, { timeout: T.ui });
+    await expectText(members(a.page), /\b1 member\b/, { timeout: T.ui });
 
     // Invitations: Bob (online) and Carol (offline for now).
     await invite(a.page, bob.jid);
@@ -126,7 +126,7 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     // Alice (owner) removes Carol: Carol is told, the list shrinks.
     await button(members(a.page), 'Remove').click();
     await expectText(c.page.getByRole('alert'), /removed/, { timeout: T.ui, what: 'Carol told she was removed' });
-    await expectText(members(a.page), /1 members/, { timeout: T.ui, what: 'Carol gone from the member list' });
+    await expectText(members(a.page), /\b1 member\b/, { timeout: T.ui, what: 'Carol gone from the member list' });
 
     // Alice reloads: the bookmark brings the group back, joined, with its history.
     await a.page.reload();
@@ -134,7 +134,7 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     await openChat(a.page, group, T.connect);
     await waitForMessage(a.page, reply, T.connect);
     await button(a.page, 'Members').click();
-    await expectText(members(a.page), /1 members/, { timeout: T.connect, what: 'rejoined after reload' });
+    await expectText(members(a.page), /\b1 member\b/, { timeout: T.connect, what: 'rejoined after reload' });
 
     // A second session of Alice's account (another device, nothing cached):
     // the bookmark brings the group there too, joined, with its history.
@@ -146,6 +146,6 @@ test('a group: create, invite two, talk, a late member reads the history, leave,
     // Both sessions share Alice's nickname (one occupant, XEP-0045 §7.2.8
     // multi-session nick), as owner.
     await expectText(members(a2.page), /owner, you/, { timeout: T.connect, what: 'the second session joined as owner' });
-    await expectText(members(a2.page), /1 members/, { timeout: T.ui });
+    await expectText(members(a2.page), /\b1 member\b/, { timeout: T.ui });
   });
 });
