@@ -51,6 +51,10 @@ test('a photo and nickname set in Settings show on the contact\'s side, from the
       const photo = png(96, 64, (x) => (x < 48 ? [220, 30, 30] : [20, 40, 210]));
       await ui.settingsButton(a.page).click();
       const dialog = settings(a.page);
+      // A file that is not an image: a clear error, nothing published.
+      await dialog.getByLabel('Choose photo').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+      await expectText(dialog.getByRole('alert'), /not an image/, { timeout: T.ui, what: 'the refusal of a non-image' });
+      assert.equal(await dialog.getByRole('img', { name: 'My photo' }).locator('img').count(), 0, 'no photo from a non-image');
       await dialog.getByLabel('Choose photo').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: photo });
       await expectPicture(dialog.getByRole('img', { name: 'My photo' }), { side: 64, rgb: [20, 40, 210], what: 'my photo in Settings' });
       await dialog.getByRole('textbox', { name: 'Nickname' }).fill('Alice Liddell');
