@@ -8,6 +8,14 @@ use super::reducer::{ChatState, Command, Effect};
 use crate::xmpp::{Affiliation, Member, RoomAction, RoomExit};
 
 impl ChatState {
+    /// Our affiliation in `room` (what we may do there); none when unknown.
+    pub fn my_affiliation(&self, room: &str) -> Affiliation {
+        self.rooms
+            .get(room)
+            .and_then(|r| r.affiliation)
+            .unwrap_or(Affiliation::None)
+    }
+
     /// "change the subject", "make bob@x an admin", … for "Could not …".
     pub(super) fn action_phrase(&self, room: &str, action: &RoomAction) -> String {
         let name = self.display_name(room);

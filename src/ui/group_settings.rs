@@ -3,6 +3,7 @@
 //! members who are not in the room now; the owner deletes the group.
 //! Results and errors show as the app's status and notice.
 
+use super::modal::Modal;
 use super::state::use_app;
 use crate::chat::reducer::{Input, Moderation};
 use crate::xmpp::{validate_address, Affiliation, Member};
@@ -12,14 +13,7 @@ use leptos::prelude::*;
 pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
     let ctx = use_app();
     let open = RwSignal::new(false);
-    let mine = Memo::new(move |_| {
-        ctx.chat.with(|s| {
-            s.rooms
-                .get(&room.get())
-                .and_then(|r| r.affiliation)
-                .unwrap_or(Affiliation::None)
-        })
-    });
+    let mine = Memo::new(move |_| ctx.chat.with(|s| s.my_affiliation(&room.get())));
     let manages = move || matches!(mine.get(), Affiliation::Owner | Affiliation::Admin);
     let subject = RwSignal::new(String::new());
     let show = move |_| {
@@ -47,10 +41,7 @@ pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     view! {
         <button class="quiet" on:click=show>"Group settings"</button>
-        <Show when=move || open.get()>
-            <div class="backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-                <div role="dialog" aria-modal="true" aria-label="Group settings" class="card dialog">
-                    <h2>"Group settings"</h2>
+        <Modal title="Group settings" open>
                     <form class="row" on:submit=change_subject>
                         <label>"Subject"
                             <input type="text" maxlength="200" prop:value=move || subject.get()
@@ -79,12 +70,7 @@ pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
                             <button type="button" on:click=move |_| confirm_delete.set(false)>"Keep the group"</button>
                         </Show>
                     </Show>
-                    <div class="actions">
-                        <button type="button" class="primary" on:click=move |_| open.set(false)>"Close"</button>
-                    </div>
-                </div>
-            </div>
-        </Show>
+        </Modal>
     }
 }
 

@@ -319,14 +319,7 @@ pub fn Members(room: Memo<String>) -> impl IntoView {
         Memo::new(move |_| map.with(|m| m.as_deref().map(sorted_members).unwrap_or_default()));
     // What we may do to others: owners and admins manage membership,
     // owners make admins (XEP-0045 §9, §10).
-    let mine = Memo::new(move |_| {
-        ctx.chat.with(|s| {
-            s.rooms
-                .get(&room.get())
-                .and_then(|r| r.affiliation)
-                .unwrap_or(Affiliation::None)
-        })
-    });
+    let mine = Memo::new(move |_| ctx.chat.with(|s| s.my_affiliation(&room.get())));
     let scroller = NodeRef::<leptos::html::Div>::new();
     let top = RwSignal::new(0.0_f64);
     let height = RwSignal::new(MEMBER_VIEW_PX);

@@ -12,6 +12,7 @@ mod group_settings;
 mod groups;
 mod links;
 mod message_view;
+mod modal;
 mod new_chat;
 mod presence;
 mod register;

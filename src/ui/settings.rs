@@ -2,6 +2,7 @@
 //! receipts, read markers and last seen.
 
 use super::avatar::{Avatar, PhotoPicker};
+use super::modal::Modal;
 use super::state::use_app;
 use crate::chat::reducer::{Input, Privacy};
 use leptos::prelude::*;
@@ -84,10 +85,7 @@ pub fn Settings() -> impl IntoView {
     let checked = move |ev: &leptos::ev::Event| event_target_checked(ev);
     view! {
         <button class="quiet" on:click=move |_| open.set(true)>"Settings"</button>
-        <Show when=move || open.get()>
-            <div class="backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-                <div role="dialog" aria-modal="true" aria-label="Settings" class="card dialog">
-                    <h2>"Settings"</h2>
+        <Modal title="Settings" open>
                     <Profile/>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || privacy.get().read_receipts
@@ -107,11 +105,6 @@ pub fn Settings() -> impl IntoView {
                         "Share my last seen"
                     </label>
                     <LinkHandler/>
-                    <div class="actions">
-                        <button type="button" class="primary" on:click=move |_| open.set(false)>"Close"</button>
-                    </div>
-                </div>
-            </div>
-        </Show>
+        </Modal>
     }
 }
