@@ -10,7 +10,11 @@ use super::reducer::{ChatState, Command, Effect};
 
 /// Requests the app makes on its own (not on a user's click): their
 /// failure is not worth a notice (a contact without a vCard photo, say).
-const BACKGROUND_REQUESTS: [&str; 2] = ["get the avatar of ", "get the nickname of "];
+const BACKGROUND_REQUESTS: [&str; 3] = [
+    "get the avatar of ",
+    "get the nickname of ",
+    crate::xmpp::COPY_TO_VCARD,
+];
 
 /// Whether a failed request was one the user did not ask for.
 pub(super) fn is_background(request: &str) -> bool {

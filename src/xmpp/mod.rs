@@ -103,6 +103,7 @@ pub use muc::{
 pub use muc_archive::{RoomArchivePage, RoomArchiveQuery};
 pub use session::Session;
 pub use sm::Resumption;
+pub use vcard::COPY_TO_VCARD;
 
 /// Source of random ids and SCRAM nonces, injected so tests are
 /// deterministic. The browser shell implements it with `crypto.getRandomValues`.

@@ -82,6 +82,9 @@ fn wanted(var: &str, config: &RoomConfig) -> Option<String> {
         "muc#roomconfig_roomdesc" => config.description.as_str(),
         "muc#roomconfig_persistentroom" | "muc#roomconfig_membersonly" => "1",
         "muc#roomconfig_publicroom" => "0",
+        // Owners and admins (moderators) edit the subject, on every server
+        // alike (ejabberd lets anyone by default, Prosody does not).
+        "muc#roomconfig_changesubject" => "0",
         // Non-anonymous: everyone sees real JIDs.
         "muc#roomconfig_whois" => "anyone",
         // Prosody (mod_muc_mam) and ejabberd (mod_mam) name it differently.

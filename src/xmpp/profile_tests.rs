@@ -315,3 +315,80 @@ fn a_pep_avatar_wins_over_the_vcard_hash_in_presence() {
         .collect();
     assert_eq!(avatars, vec![changed("carol@example.org", Some(ABC))]);
 }
+
+/// Publishes "abc" as our avatar (ids id5, id6) up to the metadata result.
+fn published(t: &mut T) {
+    t.s.set_avatar("image/png", b"abc".to_vec(), 1, 1);
+    t.sent();
+    t.recv("<iq xmlns='jabber:client' type='result' id='id5'/>");
+    t.sent();
+    t.recv("<iq xmlns='jabber:client' type='result' id='id6'/>");
+}
+
+#[test]
+fn without_xep_0398_our_photo_is_copied_into_our_vcard_keeping_its_fields() {
+    let mut t = T::online();
+    published(&mut t);
+    t.expect_sent(&["<iq xmlns='jabber:client' type='get' id='id7'>\
+         <vCard xmlns='vcard-temp'/></iq>"]);
+    t.recv(
+        "<iq xmlns='jabber:client' type='result' from='user@example.org' id='id7'>\
+         <vCard xmlns='vcard-temp'><FN>Alice</FN><PHOTO><TYPE>image/jpeg</TYPE><BINVAL>AAAA</BINVAL></PHOTO></vCard></iq>",
+    );
+    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id8'>\
+         <vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>YWJj</BINVAL></PHOTO>\
+         <FN>Alice</FN></vCard></iq>"]);
+    t.recv("<iq xmlns='jabber:client' type='result' id='id8'/>");
+    assert_eq!(t.events(), vec![]);
+    assert_eq!(t.sent(), vec![]);
+}
+
+#[test]
+fn a_first_vcard_is_created_and_a_refusal_is_reported_quietly() {
+    let mut t = T::online();
+    published(&mut t);
+    t.sent();
+    t.recv(
+        "<iq xmlns='jabber:client' type='error' from='user@example.org' id='id7'><error type='cancel'>\
+         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+    );
+    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id8'>\
+         <vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>YWJj</BINVAL></PHOTO></vCard></iq>"]);
+    t.recv(
+        "<iq xmlns='jabber:client' type='error' id='id8'><error type='auth'>\
+         <forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+    );
+    assert_eq!(
+        t.events(),
+        vec![Event::RequestFailed {
+            request: crate::xmpp::COPY_TO_VCARD.into(),
+            reason: "forbidden".into()
+        }]
+    );
+}
+
+#[test]
+fn with_xep_0398_the_server_keeps_the_vcard_in_step() {
+    let mut t = T::online();
+    t.s.fetch_bookmarks();
+    t.sent();
+    t.recv(
+        "<iq xmlns='jabber:client' type='result' from='user@example.org' id='id5'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='account' type='registered'/>\
+         <feature var='urn:xmpp:pep-vcard-conversion:0'/></query></iq>",
+    );
+    t.sent();
+    t.s.set_avatar("image/png", b"abc".to_vec(), 1, 1);
+    let sent = t.sent();
+    let data_id = sent[0].attr("id").unwrap().to_owned();
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' id='{data_id}'/>"
+    ));
+    let sent = t.sent();
+    let meta_id = sent[0].attr("id").unwrap().to_owned();
+    t.recv(&format!(
+        "<iq xmlns='jabber:client' type='result' id='{meta_id}'/>"
+    ));
+    assert_eq!(t.sent(), vec![], "no vCard traffic");
+}

@@ -11,6 +11,10 @@ use xmpp_parsers::{
     vcard_update::VCardUpdate,
 };
 
+/// The request's name when copying our photo into our vCard fails: not
+/// worth a notice, the PEP avatar is in place (`chat::profiles`).
+pub const COPY_TO_VCARD: &str = "copy the photo to the vCard";
+
 /// `<iq type='get' to=JID><vCard xmlns='vcard-temp'/></iq>`.
 pub fn request(id: &str, to: BareJid) -> Iq {
     Iq::from_get(id, VCardQuery).with_to(Jid::from(to))
@@ -19,21 +23,46 @@ pub fn request(id: &str, to: BareJid) -> Iq {
 /// Sets `to`'s vCard to just a photo (XEP-0486: a room's avatar, set by
 /// its owner), or to an empty vCard (no photo) with `None`.
 pub fn set_photo(id: &str, to: BareJid, photo: Option<(&str, Vec<u8>)>) -> Iq {
+    set(id, to, with_photo(None, photo))
+}
+
+/// `vcard` (or an empty one) with its PHOTO replaced by `photo` (removed
+/// with `None`), every other field kept.
+pub fn with_photo(vcard: Option<VCard>, photo: Option<(&str, Vec<u8>)>) -> VCard {
     use xmpp_parsers::vcard::{Binval, Photo, Type};
-    let photo = photo.map(|(mime, data)| Photo {
+    let mut vcard = vcard.unwrap_or(VCard {
+        photo: None,
+        payloads: vec![],
+    });
+    vcard.photo = photo.map(|(mime, data)| Photo {
         type_: Type {
             data: mime.to_owned(),
         },
         binval: Binval { data },
     });
-    Iq::from_set(
-        id,
-        VCard {
-            photo,
-            payloads: vec![],
-        },
-    )
-    .with_to(Jid::from(to))
+    vcard
+}
+
+/// `<iq type='set' to=JID>` with `vcard`.
+pub fn set(id: &str, to: BareJid, vcard: VCard) -> Iq {
+    Iq::from_set(id, vcard).with_to(Jid::from(to))
+}
+
+/// Our own vCard (XEP-0054 §3.1: no `to`): get it…
+pub fn request_own(id: &str) -> Iq {
+    Iq::from_get(id, VCardQuery)
+}
+
+/// …and set it.
+pub fn set_own(id: &str, vcard: VCard) -> Iq {
+    Iq::from_set(id, vcard)
+}
+
+/// The vCard in a result (`None`: the result is empty).
+pub fn parse(payload: Option<minidom::Element>) -> Result<Option<VCard>, String> {
+    payload
+        .map(|p| VCard::try_from(p).map_err(|e| format!("invalid vCard: {e}")))
+        .transpose()
 }
 
 /// The `(type, data)` of the PHOTO in a vCard result, `None` without one.

@@ -121,11 +121,17 @@ impl Session {
     pub(super) fn handle_bookmarks_reply(&mut self, purpose: MucPurpose, o: IqOutcome) {
         match purpose {
             MucPurpose::AccountInfo => {
-                let compat = match &o {
-                    IqOutcome::Result(p) => super::super::disco::parse_features(p.clone())
-                        .is_ok_and(|f| f.contains(ns::BOOKMARKS2_COMPAT)),
-                    _ => false,
+                let features = match &o {
+                    IqOutcome::Result(p) => {
+                        super::super::disco::parse_features(p.clone()).unwrap_or_default()
+                    }
+                    _ => Default::default(),
                 };
+                let compat = features.contains(ns::BOOKMARKS2_COMPAT);
+                // The same answer tells whether the server mirrors avatars
+                // into vCards (see `profile.rs`).
+                self.people.avatars.vcard_conversion =
+                    Some(features.contains(super::profile::PEP_VCARD_CONVERSION));
                 self.groups.bookmarks.mode = if compat { Mode::Pep } else { Mode::Legacy };
                 self.get_bookmarks();
             }

@@ -54,6 +54,9 @@ pub enum PeopleQuery {
         jid: String,
         hash: String,
     },
+    /// Our vCard, to put the new photo in it (servers without XEP-0398).
+    OwnVCard,
+    SetOwnVCard,
 }
 
 /// Typing, presence and people state; carried across a resumed stream.

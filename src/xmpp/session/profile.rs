@@ -5,6 +5,7 @@
 use super::super::avatar::{self, Announced, AvatarError};
 use super::super::iq::{IqOutcome, IqPurpose};
 use super::super::pep;
+use super::super::vcard::COPY_TO_VCARD;
 use super::super::{nick, vcard, Event};
 use super::online::reason;
 use super::people::PeopleQuery;
@@ -39,11 +40,21 @@ struct Known {
 #[derive(Clone, Debug, Default)]
 pub struct Avatars {
     known: HashMap<String, Known>,
+    /// The server converts between PEP avatars and vCard photos itself
+    /// (XEP-0398, from the account's disco#info); `None` until known.
+    pub(super) vcard_conversion: Option<bool>,
+    /// Our new photo (`Some(None)`: removed), to copy into our vCard for
+    /// vCard-only clients (XEP-0153) once PEP has it.
+    own_photo: Option<Option<(String, Vec<u8>)>>,
 }
+
+/// XEP-0398's disco#info feature on the account.
+pub const PEP_VCARD_CONVERSION: &str = "urn:xmpp:pep-vcard-conversion:0";
 
 impl Avatars {
     pub fn clear(&mut self) {
         self.known.clear();
+        self.own_photo = None;
     }
 
     /// Records what `jid`'s avatar is; `true` when the hash changed.
@@ -102,6 +113,7 @@ impl Session {
             });
         };
         let hash = avatar::sha1_hex(&data);
+        self.people.avatars.own_photo = Some(Some((mime.to_owned(), data.clone())));
         let announced = Announced {
             hash: hash.clone(),
             bytes,
@@ -121,6 +133,7 @@ impl Session {
         if !self.is_online() {
             return self.not_connected("remove avatar");
         }
+        self.people.avatars.own_photo = Some(None);
         self.publish_avatar_metadata(None);
     }
 
@@ -272,7 +285,13 @@ impl Session {
                 // XEP-0084 §4.1: the metadata only once the data is stored.
                 self.publish_avatar_metadata(Some(&announced))
             }
-            (PeopleQuery::PublishAvatarMetadata, IqOutcome::Result(_)) => {}
+            (PeopleQuery::PublishAvatarMetadata, IqOutcome::Result(_)) => self.mirror_to_vcard(),
+            (PeopleQuery::OwnVCard, o) => self.own_vcard(o),
+            (PeopleQuery::SetOwnVCard, IqOutcome::Result(_)) => {}
+            (PeopleQuery::SetOwnVCard, o) => self.events.push_back(Event::RequestFailed {
+                request: COPY_TO_VCARD.into(),
+                reason: reason(&o),
+            }),
             (PeopleQuery::PublishAvatarData { .. } | PeopleQuery::PublishAvatarMetadata, o) => {
                 self.events.push_back(Event::RequestFailed {
                     request: "set avatar".into(),
@@ -335,6 +354,50 @@ impl Session {
                 _,
             ) => {}
         }
+    }
+
+    /// XEP-0153 for clients that only read vCards, on servers that do not
+    /// convert (XEP-0398): our vCard gets the new photo too, its other
+    /// fields kept (read, change, write).
+    fn mirror_to_vcard(&mut self) {
+        if self.people.avatars.vcard_conversion == Some(true)
+            || self.people.avatars.own_photo.is_none()
+        {
+            self.people.avatars.own_photo = None;
+            return;
+        }
+        let id = self.ids.next_id();
+        self.people_iq(
+            vcard::request_own(&id),
+            IqPurpose::People(PeopleQuery::OwnVCard),
+        );
+    }
+
+    fn own_vcard(&mut self, o: IqOutcome) {
+        let Some(photo) = self.people.avatars.own_photo.take() else {
+            return;
+        };
+        let current = match o {
+            IqOutcome::Result(p) => match vcard::parse(p) {
+                Ok(v) => v,
+                Err(e) => return self.malformed(e),
+            },
+            // No vCard yet.
+            IqOutcome::Error(e) if e.defined_condition == DefinedCondition::ItemNotFound => None,
+            other => {
+                return self.events.push_back(Event::RequestFailed {
+                    request: COPY_TO_VCARD.into(),
+                    reason: reason(&other),
+                })
+            }
+        };
+        let photo = photo.as_ref().map(|(m, d)| (m.as_str(), d.clone()));
+        let updated = vcard::with_photo(current, photo);
+        let id = self.ids.next_id();
+        self.people_iq(
+            vcard::set_own(&id, updated),
+            IqPurpose::People(PeopleQuery::SetOwnVCard),
+        );
     }
 
     fn vcard_fallback(&mut self, jid: String, hash: String) {
