@@ -7,7 +7,7 @@ use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use minidom::Element;
 use sha1::{Digest, Sha1};
 use xmpp_parsers::{
-    caps::{compute_disco, Caps},
+    caps::Caps,
     disco::{DiscoInfoQuery, DiscoInfoResult},
     hashes::Algo,
 };
@@ -15,10 +15,42 @@ use xmpp_parsers::{
 /// Our caps node (the application's URI).
 pub const NODE: &str = "https://confab.chat";
 
+/// The XEP-0115 §5.1 verification string of our disco#info (identities
+/// and features; we advertise no extension forms).
+///
+/// Not `xmpp_parsers::caps::compute_disco`: it sorts the features with
+/// their `<` appended, so "nick+notify" comes before "nick" ('+' < '<'),
+/// and servers that check the hash (ejabberd) then ignore our features,
+/// PEP notifications included.
+fn verification_string(info: &DiscoInfoResult) -> Vec<u8> {
+    let mut identities: Vec<String> = info
+        .identities
+        .iter()
+        .map(|i| {
+            format!(
+                "{}/{}/{}/{}",
+                i.category,
+                i.type_,
+                i.lang.as_deref().unwrap_or_default(),
+                i.name.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    identities.sort();
+    // A BTreeSet: already in octet order, without duplicates.
+    let features = info.features.iter();
+    let mut s = String::new();
+    for part in identities.iter().chain(features) {
+        s.push_str(part);
+        s.push('<');
+    }
+    s.into_bytes()
+}
+
 /// The XEP-0115 §5.1 verification string of a disco#info result, SHA-1,
 /// base64.
 pub fn ver(info: &DiscoInfoResult) -> String {
-    B64.encode(Sha1::digest(compute_disco(info)))
+    B64.encode(Sha1::digest(verification_string(info)))
 }
 
 /// `<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node=… ver=…/>`
@@ -28,7 +60,7 @@ pub fn ours(info: &DiscoInfoResult) -> Caps {
         ext: None,
         node: NODE.to_owned(),
         hash: Algo::Sha_1,
-        ver: Sha1::digest(compute_disco(info)).to_vec(),
+        ver: Sha1::digest(verification_string(info)).to_vec(),
     }
 }
 
@@ -70,6 +102,46 @@ mod tests {
         assert_eq!(c.attr("ver"), Some("QgayPKawpkPSDYmwT/WM94uAlu0="));
         assert_eq!(c.attr("hash"), Some("sha-1"));
         assert_eq!(c.attr("node"), Some(NODE));
+    }
+
+    /// A feature that is a prefix of another sorts first ("nick" before
+    /// "nick+notify"), as XEP-0115 §5.1 orders octet strings.
+    #[test]
+    fn a_prefix_feature_sorts_first() {
+        let info = DiscoInfoResult {
+            node: None,
+            identities: vec![Identity {
+                category: "client".into(),
+                type_: "web".into(),
+                lang: Some("en".into()),
+                name: Some("Confab".into()),
+            }],
+            features: [
+                "http://jabber.org/protocol/nick+notify",
+                "http://jabber.org/protocol/nick",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+            extensions: vec![],
+        };
+        assert_eq!(
+            String::from_utf8(verification_string(&info)).unwrap(),
+            "client/web/en/Confab<http://jabber.org/protocol/nick<http://jabber.org/protocol/nick+notify<"
+        );
+    }
+
+    /// Our own ver, computed independently (Python: base64(sha1(S))) from
+    /// the features we answer with.
+    #[test]
+    fn our_ver_is_the_one_a_checking_server_computes() {
+        let info = crate::xmpp::disco::our_info();
+        assert!(info.extensions.is_empty(), "forms would need hashing too");
+        let s = String::from_utf8(verification_string(&info)).unwrap();
+        assert!(
+            s.contains("protocol/nick<http://jabber.org/protocol/nick+notify<"),
+            "{s}"
+        );
     }
 
     #[test]
