@@ -97,6 +97,7 @@ function tables() {
     };
     const m = (label, unit, f, hb) => ({ label, unit, hb, f: (d, c) => medOf(runsOf(d, c), f) });
     T.push({
+      short: 'cold start',
       title: 'cold start: fresh profile -> the peer (bob) shown in the roster / chat list (Converse without OMEMO)',
       data: cold,
       metrics: [
@@ -105,9 +106,9 @@ function tables() {
         m('first contentful paint', 'ms', 'nav.first_contentful_paint_ms'),
         m('renderer CPU until roster', 'ms', 'cpu_until_roster.renderer_cpu_ms'),
         m('main-thread task time until quiet', 'ms', 'heap_after_load.task_duration_ms'),
-        m('JS heap (after GC)', 'MB', 'heap_after_load.js_heap_used_mb'),
-        m('ArrayBuffers', 'MB', 'heap_after_load.array_buffers_mb'),
-        m('wasm linear memory', 'MB', 'heap_after_load.wasm_memory_mb'),
+        m('JS heap (after GC)', 'MB', 'heap_after_load.js_heap_used_mb', 'info'),
+        m('ArrayBuffers', 'MB', 'heap_after_load.array_buffers_mb', 'info'),
+        m('wasm linear memory', 'MB', 'heap_after_load.wasm_memory_mb', 'info'),
         m('JS heap + ArrayBuffers + wasm', 'MB', (r) => heapPlusAb(r.heap_after_load)),
         m('renderer PSS', 'MB', 'heap_after_load.renderer_pss_mb'),
         m('DOM nodes', 'nodes', 'heap_after_load.dom_nodes'),
@@ -121,6 +122,7 @@ function tables() {
     });
     const code = (k) => ({ label: k.label, unit: 'KB', f: (d, c) => medOf(runsOf(d, c), (r) => get(r, `code.${k.key}`) / 1024) });
     T.push({
+      short: 'bundle',
       title: 'bundle: JS + wasm loaded by the page (fetched again and sized by the harness)',
       data: cold,
       metrics: [
@@ -140,6 +142,7 @@ function tables() {
     for (const n of sizes) {
       const m = (label, unit, f, hb) => ({ label, unit, hb, f: (d) => medOf(d && d[n] && d[n].runs, f) });
       T.push({
+        short: `history ${n}`,
         title: `history: ${n} archived messages (hist${Number(n) / 1000}k): click the chat -> newest message on screen; then scroll to the top every 400 ms`,
         data: hist,
         metrics: [
@@ -165,6 +168,7 @@ function tables() {
   if (Object.keys(roster).length) {
     const m = (label, unit, f, hb) => ({ label, unit, hb, f: (d) => medOf(d && d.runs, f) });
     T.push({
+      short: 'roster',
       title: 'roster: 200 contacts (roster200): navigation -> first / all contacts rendered',
       data: roster,
       metrics: [
@@ -183,6 +187,7 @@ function tables() {
     const all = (d) => okRuns(d && d.runs).flatMap((r) => r.samples || []);
     const q = (label, key, p) => ({ label, unit: 'ms', f: (d) => quantile(all(d).map((x) => x[key]), p) });
     T.push({
+      short: 'round trip',
       title: `round trip through the UI: ${CFG.latencyCount} messages per run to an echo peer (all samples)`,
       data: lat,
       metrics: [
@@ -202,6 +207,7 @@ function tables() {
   if (Object.keys(warm).length) {
     const m = (label, unit, f, hb) => ({ label, unit, hb, f: (d) => medOf(d && d.runs, f) });
     T.push({
+      short: 'warm start',
       title: 'warm start: reload of a signed-in page (remembered session, HTTP cache) -> roster entry and newest message on screen',
       data: warm,
       metrics: [
@@ -239,7 +245,7 @@ function render() {
       const r1 = ratio(v.confab, v.raw); const r2 = ratio(v.confab, v.converse);
       // over the target: 1.5× the floor, the other way round where more is better
       const bad = m.hb === 'info' ? false : m.hb ? r1 != null && r1 < 1 / FLOOR : r1 != null && r1 > FLOOR;
-      if (bad) over.push(`${t.title.split(':')[0]}: ${m.label.trim()} ${fmt(v.confab)} ${m.unit} vs raw ${fmt(v.raw)} (${r1.toFixed(2)}×)`);
+      if (bad) over.push(`${t.short}: ${m.label.trim()} ${fmt(v.confab)} ${m.unit} vs raw ${fmt(v.raw)} (${r1.toFixed(2)}×)`);
       const rs = (r) => (r == null ? 'n/a' : `${r.toFixed(2)}`);
       text.push(`  ${m.label.padEnd(50)} ${m.unit.padEnd(7)}${cols.map((c) => fmt(v[c]).padStart(10)).join('')} ${rs(r1).padStart(7)} ${rs(r2).padStart(7)}${bad ? '  > 1.5x floor' : ''}`);
       md.push(`| ${m.label.trim()}${m.hb === true ? ' (more is better)' : ''} | ${m.unit} | ${cols.map((c) => fmt(v[c])).join(' | ')} | ${rs(r1)}${bad ? ' **>1.5×**' : ''} | ${rs(r2)} |`);
