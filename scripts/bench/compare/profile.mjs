@@ -9,7 +9,7 @@
 // loads D/confab.js; Trunk's release build strips the names).
 //
 //   node profile.mjs --app http://127.0.0.1:PORT/index.html --user roster200|alice
-//                    [--contact bob@localhost] [--top 40] [--seconds 8]
+//                    [--top 40] [--seconds 8] [--frames N]   (N: print the first N websocket frames)
 //
 // Signs in as --user (fresh profile), profiles from navigation until the
 // network has been quiet for a second (max --seconds), prints the top
@@ -44,6 +44,11 @@ const cdp = await ctx.newCDPSession(page);
 let last = Date.now();
 await cdp.send('Network.enable');
 for (const e of ['Network.webSocketFrameReceived', 'Network.webSocketFrameSent', 'Network.loadingFinished']) cdp.on(e, () => { last = Date.now(); });
+// websocket frames with the browser's own timestamps (seconds, monotonic)
+const frames = [];
+cdp.on('Network.webSocketWillSendHandshakeRequest', (e) => frames.push({ t: e.timestamp * 1000, dir: '--', p: 'websocket handshake' }));
+cdp.on('Network.webSocketFrameSent', (e) => frames.push({ t: e.timestamp * 1000, dir: '->', p: e.response.payloadData || '' }));
+cdp.on('Network.webSocketFrameReceived', (e) => frames.push({ t: e.timestamp * 1000, dir: '<-', p: e.response.payloadData || '' }));
 await cdp.send('Performance.enable');
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -74,11 +79,16 @@ for (const n of profile.nodes) {
   const t = (dt.get(n.id) || 0) / 1000;
   if (!t) continue;
   const cf = n.callFrame;
-  const kind = cf.url.startsWith('wasm://') || /wasm-function/.test(cf.functionName) ? 'wasm' : cf.url ? 'js' : '';
+  const kind = /^wasm:|\.wasm(\?|$)/.test(cf.url) || /wasm-function/.test(cf.functionName) ? 'wasm' : cf.url ? 'js' : '';
   const key = `${kind ? `[${kind}] ` : ''}${cf.functionName || '(anonymous)'}`;
   self.set(key, (self.get(key) || 0) + t);
   if (!/^\((idle|program)\)$/.test(cf.functionName)) total += t;
 }
 console.log(`user ${user}: ${rows} chat-list buttons; ${mut} DOM mutation records; main thread: script ${(m.ScriptDuration * 1000).toFixed(0)} ms, layout ${(m.LayoutDuration * 1000).toFixed(0)} ms, style ${(m.RecalcStyleDuration * 1000).toFixed(0)} ms, tasks ${(m.TaskDuration * 1000).toFixed(0)} ms`);
+if (process.argv.includes('--frames')) {
+  console.log('websocket frames (ms from the handshake, direction, start of the payload):');
+  const t0f = frames.length ? frames[0].t : 0;
+  for (const f of frames.slice(0, Number(arg('frames', 40)) || 40)) console.log(`  ${(f.t - t0f).toFixed(1).padStart(7)} ${f.dir} ${f.p.replace(/\s+/g, ' ').slice(0, 110)}`);
+}
 console.log(`profiled busy time (excl. idle/program) ${total.toFixed(0)} ms; top ${top} by self time:`);
 for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}`);
