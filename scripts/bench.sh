@@ -18,8 +18,8 @@
 #        outbox    through tests/e2e/lib/proxy.js: network held, 20 messages typed
 #                  (Pending), network released -> Connection "Online", -> none of
 #                  the 20 left Pending
-#      Not yet here: the same scenarios for the shared harness's raw floor
-#      client and Converse.js (see scripts/bench/README.md).
+#      Not yet here: catch-up and outbox for the raw floor client and
+#      Converse.js (see scripts/bench/README.md).
 #   4. big rooms (issue 4; scripts/bench/rooms.mjs, same Prosody): a room on
 #      conference.localhost with --rooms-occupants occupants (default 2,000:
 #      raw c2s sessions from tests/e2e/lib/crowd.js) and --rooms-messages
@@ -32,7 +32,14 @@
 #               until then; "Load older messages" -> an older page shown
 #      The room is filled once per bench (the server's cost is quadratic in
 #      the occupants: every presence goes to every occupant; minutes for 2,000).
-#   5. throughput, natively (examples/throughput.rs, release build): messages
+#   5. comparison (scripts/bench/compare/, a copy of the shared measurement
+#      harness): Confab beside the raw floor client and Converse.js on one
+#      Prosody with the same fixtures, --compare-runs runs per scenario and
+#      client: cold start, MAM history (1,000 / 5,000), 200-contact roster,
+#      round trip to an echo peer, warm start, memory, and the JS + wasm each
+#      loads; a table per scenario with the ratios Confab/raw, Confab/Converse
+#      (needs npm for converse.js and pip for slixmpp on first use)
+#   6. throughput, natively (examples/throughput.rs, release build): messages
 #      per second through the chat reducer + MemoryStore, and the store's batch
 #      writes, paging and dedup lookups
 # Builds dist/ with `trunk build --release` first if it is missing or older than
@@ -41,7 +48,8 @@
 #
 #   bash scripts/bench.sh [--runs N] [--delivery-runs N] [--rooms-runs N]   (defaults 5, 3, 2)
 #     [--rooms-occupants N] [--rooms-messages N]   (defaults 2000, 10000)
-#     [--only size|startup|delivery|rooms|throughput]   (one section; repeatable)
+#     [--compare-runs N]   (default 2)
+#     [--only size|startup|delivery|rooms|compare|throughput]   (one section; repeatable)
 #   CONFAB_DIST=target/dist-e2e bash scripts/bench.sh   (an existing build, no rebuild)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -51,6 +59,7 @@ DELIVERY_RUNS=3
 ROOMS_RUNS=2
 ROOMS_OCCUPANTS=2000
 ROOMS_MESSAGES=10000
+COMPARE_RUNS=2
 ONLY=""
 while [ $# -gt 0 ]; do case "$1" in
   --runs) RUNS="$2"; shift 2 ;;
@@ -58,6 +67,7 @@ while [ $# -gt 0 ]; do case "$1" in
   --rooms-runs) ROOMS_RUNS="$2"; shift 2 ;;
   --rooms-occupants) ROOMS_OCCUPANTS="$2"; shift 2 ;;
   --rooms-messages) ROOMS_MESSAGES="$2"; shift 2 ;;
+  --compare-runs) COMPARE_RUNS="$2"; shift 2 ;;
   --only) ONLY="$ONLY $2"; shift 2 ;;
   *) echo "unknown argument $1" >&2; exit 2 ;;
 esac; done
@@ -116,6 +126,11 @@ if want rooms; then
 confab_step "bench: big rooms ($ROOMS_OCCUPANTS occupants, $ROOMS_MESSAGES archived messages, $ROOMS_RUNS runs)"
 node scripts/bench/rooms.mjs --app "$APP" --runs "$ROOMS_RUNS" \
   --occupants "$ROOMS_OCCUPANTS" --messages "$ROOMS_MESSAGES" || true
+fi
+
+if want compare; then
+confab_step "bench: Confab beside the raw floor client and Converse.js ($COMPARE_RUNS runs per scenario and client)"
+CONFAB_DIST="$DIST" bash scripts/bench/compare/compare.sh --runs "$COMPARE_RUNS" || true
 fi
 
 if want throughput; then
