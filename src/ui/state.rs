@@ -275,7 +275,9 @@ impl Controller {
     fn on_client(self: &Rc<Self>, event: ClientEvent, restored: bool) {
         let ctx = self.ctx();
         let event = match event {
-            ClientEvent::Xmpp(e @ Event::Occupants { .. }) => return self.hold_presence(e),
+            ClientEvent::Xmpp(e @ (Event::Occupants { .. } | Event::ContactPresence { .. })) => {
+                return self.hold_presence(e)
+            }
             other => other,
         };
         // Held presences go first: the reducer sees events in their order.
@@ -341,9 +343,9 @@ impl Controller {
         }
     }
 
-    /// Room presences come one WebSocket frame each: a room of 2,000
-    /// filling up would be 2,000 state changes, each re-running every view
-    /// of the chat state. They are held for up to [`PRESENCE_BATCH_MS`] and
+    /// Room and contact presences come one WebSocket frame each: a room of
+    /// 2,000 filling up, or 200 contacts' presences after sign-in, would be
+    /// as many state changes, each re-running every view of the chat state. They are held for up to [`PRESENCE_BATCH_MS`] and
     /// applied as one change (merged per room); any other event applies
     /// them first.
     fn hold_presence(self: &Rc<Self>, event: Event) {
