@@ -32,14 +32,25 @@
 #               until then; "Load older messages" -> an older page shown
 #      The room is filled once per bench (the server's cost is quadratic in
 #      the occupants: every presence goes to every occupant; minutes for 2,000).
-#   5. comparison (scripts/bench/compare/, a copy of the shared measurement
+#   5. room catch-up (issue 4; scripts/bench/room-catchup.mjs, same Prosody,
+#      --room-catchup-runs runs, fresh profile and accounts each): a member's
+#      remembered session joined a room of a few occupants once (so it has
+#      the room's archive cursor) and was closed; --room-catchup-messages
+#      groupchat messages (default 10,000, sent for real) are posted; the app
+#      is opened again:
+#        (i)  chat list only: reopen -> "Updating…", -> group badge "N unread",
+#             -> "Online" after the catch-up, -> all N in IndexedDB; long tasks
+#        (ii) the group clicked as soon as the list shows: click -> log shown,
+#             reopen -> joined, -> newest message, -> "Online"; typing in the
+#             composer while "Updating…"; long tasks; "Load older messages"
+#   6. comparison (scripts/bench/compare/, a copy of the shared measurement
 #      harness): Confab beside the raw floor client and Converse.js on one
 #      Prosody with the same fixtures, --compare-runs runs per scenario and
 #      client: cold start, MAM history (1,000 / 5,000), 200-contact roster,
 #      round trip to an echo peer, warm start, memory, and the JS + wasm each
 #      loads; a table per scenario with the ratios Confab/raw, Confab/Converse
 #      (needs npm for converse.js and pip for slixmpp on first use)
-#   6. throughput, natively (examples/throughput.rs, release build): messages
+#   7. throughput, natively (examples/throughput.rs, release build): messages
 #      per second through the chat reducer + MemoryStore, and the store's batch
 #      writes, paging and dedup lookups
 # Builds dist/ with `trunk build --release` first if it is missing or older than
@@ -49,7 +60,8 @@
 #   bash scripts/bench.sh [--runs N] [--delivery-runs N] [--rooms-runs N]   (defaults 5, 3, 2)
 #     [--rooms-occupants N] [--rooms-messages N]   (defaults 2000, 10000)
 #     [--compare-runs N]   (default 2)
-#     [--only size|startup|delivery|rooms|compare|throughput]   (one section; repeatable)
+#     [--room-catchup-runs N] [--room-catchup-messages N]   (defaults 1, 10000)
+#     [--only size|startup|delivery|rooms|room-catchup|compare|throughput]   (one section; repeatable)
 #   CONFAB_DIST=target/dist-e2e bash scripts/bench.sh   (an existing build, no rebuild)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -60,6 +72,8 @@ ROOMS_RUNS=2
 ROOMS_OCCUPANTS=2000
 ROOMS_MESSAGES=10000
 COMPARE_RUNS=2
+ROOM_CATCHUP_RUNS=1
+ROOM_CATCHUP_MESSAGES=10000
 ONLY=""
 while [ $# -gt 0 ]; do case "$1" in
   --runs) RUNS="$2"; shift 2 ;;
@@ -68,6 +82,8 @@ while [ $# -gt 0 ]; do case "$1" in
   --rooms-occupants) ROOMS_OCCUPANTS="$2"; shift 2 ;;
   --rooms-messages) ROOMS_MESSAGES="$2"; shift 2 ;;
   --compare-runs) COMPARE_RUNS="$2"; shift 2 ;;
+  --room-catchup-runs) ROOM_CATCHUP_RUNS="$2"; shift 2 ;;
+  --room-catchup-messages) ROOM_CATCHUP_MESSAGES="$2"; shift 2 ;;
   --only) ONLY="$ONLY $2"; shift 2 ;;
   *) echo "unknown argument $1" >&2; exit 2 ;;
 esac; done
@@ -131,6 +147,12 @@ fi
 if want compare; then
 confab_step "bench: Confab beside the raw floor client and Converse.js ($COMPARE_RUNS runs per scenario and client)"
 CONFAB_DIST="$DIST" bash scripts/bench/compare/compare.sh --runs "$COMPARE_RUNS" || true
+fi
+
+if want room-catchup; then
+confab_step "bench: room catch-up ($ROOM_CATCHUP_MESSAGES messages while closed, $ROOM_CATCHUP_RUNS runs)"
+node scripts/bench/room-catchup.mjs --app "$APP" --runs "$ROOM_CATCHUP_RUNS" \
+  --messages "$ROOM_CATCHUP_MESSAGES" || true
 fi
 
 if want throughput; then

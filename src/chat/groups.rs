@@ -125,6 +125,9 @@ impl ChatState {
         r.role = Some(role);
         r.affiliation = Some(affiliation);
         r.occupants = Arc::default();
+        // The shell catches the room up from its archive on every join.
+        self.rooms_syncing.insert(room.clone());
+        self.sync_changed();
         let mut effects = self.ensure_group_chat(&room, now);
         if !self.bookmarks.iter().any(|b| b.room == room) {
             let name = self.chats.get(&room).and_then(|c| c.name.clone());
@@ -199,6 +202,7 @@ impl ChatState {
             r.joined = false;
             r.occupants = Arc::default();
         }
+        self.room_synced(&room);
         let name = self.display_name(&room);
         let why = match exit {
             RoomExit::Left => return vec![],
@@ -308,6 +312,20 @@ impl ChatState {
             r.joined = false;
             r.occupants = Arc::default();
         }
+        self.rooms_syncing.clear();
+        self.sync_changed();
+    }
+
+    /// `room`'s catch-up is over (its last page, a failure, or we left).
+    pub(super) fn room_synced(&mut self, room: &str) {
+        if self.rooms_syncing.remove(room) {
+            self.sync_changed();
+        }
+    }
+
+    /// "Updating…" while the account's or any room's catch-up runs.
+    pub(super) fn sync_changed(&mut self) {
+        self.syncing = self.account_syncing || !self.rooms_syncing.is_empty();
     }
 
     pub(super) fn ensure_group_chat(&mut self, room: &str, now: Millis) -> Vec<Effect> {

@@ -105,6 +105,12 @@ pub fn marker_id(m: &StoredMessage) -> &str {
     m.id.strip_prefix(&format!("{}/", m.chat)).unwrap_or(&m.id)
 }
 
+/// How many messages of the open chat stay loaded while a catch-up adds
+/// to it: the newest ones. The rest are in the store, and "Load older
+/// messages" reads them back; otherwise 10,000 caught-up messages would all
+/// be rendered, and each page would search and re-render all of them.
+pub const CATCH_UP_WINDOW: usize = 4 * super::reducer::HISTORY_PAGE;
+
 /// How far (ms) arrival-order stamps may run ahead of (or behind) the
 /// server's whole-second stamp before the stamp wins again.
 const DRIFT: Millis = 60_000;
@@ -114,6 +120,10 @@ impl ChatState {
         let older = matches!(
             batch.page.as_ref().map(|p| &p.query),
             Some(ArchiveQuery::Older { .. })
+        );
+        let catch_up = matches!(
+            batch.page.as_ref().map(|p| &p.query),
+            Some(ArchiveQuery::CatchUp)
         );
         let mut saves: Vec<StoredMessage> = vec![];
         let mut learned: Vec<Effect> = vec![];
@@ -226,6 +236,9 @@ impl ChatState {
             }
             saves.push(message);
         }
+        if catch_up && new_in_open > 0 {
+            self.trim_loaded();
+        }
         let mut effects = vec![];
         match saves.len() {
             0 => {}
@@ -254,8 +267,14 @@ impl ChatState {
                         if let Some(last) = page.last {
                             effects.push(Effect::SaveSetting { key, value: last });
                         }
-                        if page.complete && page.room.is_none() {
-                            self.syncing = false;
+                        if page.complete {
+                            match &page.room {
+                                Some(room) => self.room_synced(room),
+                                None => {
+                                    self.account_syncing = false;
+                                    self.sync_changed();
+                                }
+                            }
                         }
                     }
                     ArchiveQuery::Older { chat } => {
@@ -273,7 +292,7 @@ impl ChatState {
             None => {
                 // Once caught up, live archive ids move the cursor too, so
                 // the next catch-up does not fetch them again.
-                if !self.syncing && !batch.group {
+                if !self.account_syncing && !batch.group {
                     if let Some(id) = newest_stanza_id {
                         effects.push(cursor(id));
                     }
@@ -337,6 +356,19 @@ impl ChatState {
             }
         }
         out
+    }
+
+    /// Keeps the newest [`CATCH_UP_WINDOW`] messages of the open chat
+    /// loaded; older ones come back from the store. Not while an older
+    /// page is on its way (it would land beyond a gap).
+    fn trim_loaded(&mut self) {
+        let over = self.messages.len().saturating_sub(CATCH_UP_WINDOW);
+        if over == 0 || self.older == OlderState::Loading {
+            return;
+        }
+        Arc::make_mut(&mut self.messages).drain(..over);
+        // The dropped ones are older and stored: there is more to load.
+        self.older = OlderState::Idle;
     }
 
     /// What a stored message learns from a copy of it that came again: its

@@ -415,8 +415,14 @@ pub struct ChatState {
     pub visible: bool,
     /// A failure to tell the user about (shown until dismissed).
     pub notice: Option<String>,
-    /// The catch-up from the archive is running ("Updating…").
+    /// A catch-up from an archive is running ("Updating…"): the account's
+    /// or a room's.
     pub syncing: bool,
+    /// The account archive's catch-up is running.
+    pub(super) account_syncing: bool,
+    /// Rooms whose archive catch-up is running (from their join until the
+    /// last page, or a failure).
+    pub(super) rooms_syncing: BTreeSet<String>,
     pub privacy: Privacy,
     /// The "New messages" divider goes before this message of the open chat.
     pub divider: Option<String>,
@@ -783,17 +789,21 @@ impl ChatState {
             Event::Online { jid, .. } => {
                 self.me = Some(bare(&jid).to_string());
                 // The shell starts the archive catch-up on every fresh session.
-                self.syncing = true;
+                self.account_syncing = true;
                 self.rooms_reset();
+                self.sync_changed();
                 vec![]
             }
             Event::Resumed { .. } => {
                 // The shell catches up after a resume too.
-                self.syncing = true;
+                self.account_syncing = true;
+                self.sync_changed();
                 vec![]
             }
             Event::Ended { .. } => {
-                self.syncing = false;
+                self.account_syncing = false;
+                self.rooms_syncing.clear();
+                self.sync_changed();
                 if self.older == OlderState::Loading {
                     self.older = OlderState::Idle;
                 }
@@ -805,7 +815,10 @@ impl ChatState {
             Event::Archive(page) => self.ingest(Batch::page(page), now),
             Event::ArchiveFailed { query, reason } => {
                 match query {
-                    ArchiveQuery::CatchUp => self.syncing = false,
+                    ArchiveQuery::CatchUp => {
+                        self.account_syncing = false;
+                        self.sync_changed();
+                    }
                     ArchiveQuery::Older { .. } => self.older = OlderState::Idle,
                 }
                 self.notice = Some(format!("Could not load history: {reason}"));
@@ -935,8 +948,9 @@ impl ChatState {
             Event::Invitation(invitation) => self.invitation(invitation),
             Event::RoomArchive(page) => self.ingest(Batch::room_page(page), now),
             Event::RoomArchiveFailed { query, reason } => {
-                if matches!(query, crate::xmpp::RoomArchiveQuery::Older { .. }) {
-                    self.older = OlderState::Idle;
+                match query {
+                    crate::xmpp::RoomArchiveQuery::Older { .. } => self.older = OlderState::Idle,
+                    crate::xmpp::RoomArchiveQuery::CatchUp { room } => self.room_synced(&room),
                 }
                 self.notice = Some(format!("Could not load the group's history: {reason}"));
                 vec![]

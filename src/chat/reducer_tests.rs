@@ -1469,3 +1469,183 @@ fn a_burst_of_room_presences_applied_at_once_equals_one_by_one() {
     assert!(big.contains_key("nine"));
     assert_eq!(at_once.rooms["small@muc.x"].occupants.len(), 1);
 }
+
+// ---- room catch-up (issue 4) ----
+
+use crate::xmpp::{RoomArchivePage, RoomArchiveQuery};
+
+/// Room message `n` as the room's archive returns it (archive id `S-o{n}`).
+fn room_archived(room: &str, n: usize) -> RoomMessage {
+    RoomMessage {
+        delay: Some(1_000_000 + n as u64 * 1000),
+        ..room_msg(room, "owner", &format!("m{n}"), &format!("o{n}"), false)
+    }
+}
+
+fn room_catch_up(room: &str, ns: std::ops::Range<usize>, complete: bool) -> Batch {
+    let messages: Vec<RoomMessage> = ns.map(|n| room_archived(room, n)).collect();
+    Batch::room_page(RoomArchivePage {
+        query: RoomArchiveQuery::CatchUp { room: room.into() },
+        first: messages.first().and_then(|m| m.stanza_id.clone()),
+        last: messages.last().and_then(|m| m.stanza_id.clone()),
+        messages,
+        complete,
+    })
+}
+
+fn saved(fx: &[Effect]) -> Vec<StoredMessage> {
+    fx.iter()
+        .flat_map(|e| match e {
+            Effect::SaveMessages(v) => v.clone(),
+            Effect::SaveMessage(m) => vec![m.clone()],
+            _ => vec![],
+        })
+        .collect()
+}
+
+fn caught_up(s: &mut ChatState) {
+    s.apply(page(ArchiveQuery::CatchUp, vec![], true), 3);
+}
+
+#[test]
+fn a_room_catch_up_shows_updating_and_pages_through_everything_after_the_cursor() {
+    let mut s = signed_in();
+    caught_up(&mut s);
+    assert!(!s.syncing);
+    joined(&mut s, "r@muc.x");
+    assert!(s.syncing, "the join starts the room's catch-up: Updating…");
+    let mut stored = vec![];
+    for (at, (ns, complete)) in [(0..250, false), (250..500, false), (500..600, true)]
+        .into_iter()
+        .enumerate()
+    {
+        let last = format!("S-o{}", ns.end - 1);
+        let fx = s.apply(Input::Ingest(room_catch_up("r@muc.x", ns, complete)), 20);
+        let save = fx.iter().position(|e| matches!(e, Effect::SaveMessages(_)));
+        let cursor = fx.iter().position(|e| {
+            matches!(e, Effect::SaveSetting { key, value }
+                if key == "mam_last:r@muc.x" && *value == last)
+        });
+        assert!(save.is_some() && save < cursor, "page {at}: {fx:?}");
+        stored.extend(saved(&fx));
+        assert_eq!(s.syncing, !complete, "Updating… until the last page");
+    }
+    let bodies: Vec<String> = stored.iter().map(|m| m.body.clone()).collect();
+    let want: Vec<String> = (0..600).map(|n| format!("m{n}")).collect();
+    assert_eq!(bodies, want, "every message once, in order");
+    assert!(stored.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+    assert_eq!(s.chats["r@muc.x"].unread, 600);
+    assert_eq!(s.chats["r@muc.x"].last_preview, "m599");
+}
+
+#[test]
+fn a_message_already_stored_from_an_earlier_page_is_not_stored_or_counted_again() {
+    let mut s = signed_in();
+    caught_up(&mut s);
+    joined(&mut s, "r@muc.x");
+    let fx = s.apply(Input::Ingest(room_catch_up("r@muc.x", 0..250, false)), 20);
+    let first = saved(&fx);
+    // The next page starts with the last one again (as the shell finds it
+    // in the store).
+    let mut next = room_catch_up("r@muc.x", 249..400, true);
+    next.existing = vec![None; next.messages.len()];
+    next.existing[0] = Some(first[249].clone());
+    let fx = s.apply(Input::Ingest(next), 21);
+    let second = saved(&fx);
+    assert_eq!(second.len(), 150);
+    assert_eq!(second[0].body, "m250");
+    assert_eq!(s.chats["r@muc.x"].unread, 400);
+}
+
+#[test]
+fn updating_lasts_until_the_account_and_every_room_are_caught_up() {
+    let mut s = signed_in();
+    assert!(s.syncing, "the account's catch-up");
+    joined(&mut s, "a@muc.x");
+    joined(&mut s, "b@muc.x");
+    caught_up(&mut s);
+    assert!(s.syncing, "two rooms still catching up");
+    s.apply(Input::Ingest(room_catch_up("a@muc.x", 0..3, true)), 20);
+    assert!(s.syncing, "one room still catching up");
+    s.apply(
+        Input::Xmpp(Event::RoomArchiveFailed {
+            query: RoomArchiveQuery::CatchUp {
+                room: "b@muc.x".into(),
+            },
+            reason: "timeout".into(),
+        }),
+        21,
+    );
+    assert!(!s.syncing, "a failed catch-up is over too");
+
+    // A room's catch-up ending first does not end the account's.
+    s.apply(
+        Input::Xmpp(Event::Resumed {
+            jid: "me@x/r".into(),
+        }),
+        30,
+    );
+    joined(&mut s, "a@muc.x");
+    s.apply(Input::Ingest(room_catch_up("a@muc.x", 3..5, true)), 31);
+    assert!(s.syncing, "the account's catch-up still runs");
+    caught_up(&mut s);
+    assert!(!s.syncing);
+
+    // The stream ends, or we leave: no catch-up is running any more.
+    joined(&mut s, "a@muc.x");
+    assert!(s.syncing);
+    s.apply(Input::Xmpp(Event::Ended { error: None }), 40);
+    assert!(!s.syncing);
+    s.apply(
+        Input::Xmpp(Event::Online {
+            jid: "me@x/r".into(),
+            scram_keys: None,
+        }),
+        41,
+    );
+    caught_up(&mut s);
+    joined(&mut s, "a@muc.x");
+    s.apply(
+        Input::Xmpp(Event::RoomLeft {
+            room: "a@muc.x".into(),
+            exit: crate::xmpp::RoomExit::Left,
+        }),
+        42,
+    );
+    assert!(!s.syncing);
+}
+
+#[test]
+fn the_open_room_keeps_only_its_newest_messages_loaded_during_a_catch_up() {
+    let mut s = signed_in();
+    caught_up(&mut s);
+    joined(&mut s, "r@muc.x");
+    open(&mut s, "r@muc.x");
+    s.older = OlderState::Exhausted;
+    let mut stored = 0;
+    for k in 0..4 {
+        let fx = s.apply(
+            Input::Ingest(room_catch_up("r@muc.x", k * 250..(k + 1) * 250, k == 3)),
+            20,
+        );
+        stored += saved(&fx).len();
+        assert!(s.messages.len() <= crate::chat::ingest::CATCH_UP_WINDOW);
+    }
+    assert_eq!(stored, 1000, "all stored");
+    assert_eq!(s.messages.len(), crate::chat::ingest::CATCH_UP_WINDOW);
+    assert_eq!(s.messages.last().map(|m| m.body.as_str()), Some("m999"));
+    let first = 1000 - crate::chat::ingest::CATCH_UP_WINDOW;
+    assert_eq!(s.messages[0].body, format!("m{first}"));
+    assert!(s
+        .messages
+        .windows(2)
+        .all(|w| w[0].timestamp < w[1].timestamp));
+    assert_eq!(s.older, OlderState::Idle, "older ones are in the store");
+    // Older messages come back from the store, before the oldest loaded.
+    let fx = s.apply(Input::LoadOlder, 30);
+    assert!(
+        matches!(&fx[..], [Effect::LoadOlder { before, .. }] if before.id == format!("o{first}")),
+        "{fx:?}"
+    );
+    assert!(!s.syncing);
+}

@@ -461,7 +461,14 @@ impl Controller {
             return;
         };
         let key = format!("{}{room}", crate::chat::groups::ROOM_CURSOR);
-        let after = store.setting(&key).await.ok().flatten();
+        let read = store.setting(&key).await;
+        let after = read.as_ref().ok().cloned().flatten();
+        if matches!(read, Ok(None)) {
+            // As for the account: if the room's archive is empty the first
+            // page moves no cursor, and "" makes the next catch-up start
+            // from the oldest message instead of the newest page.
+            let _ = store.put_setting(&key, "").await;
+        }
         if let Some(client) = self.client.borrow().clone() {
             client.fetch_room_info(room);
             client.fetch_room_archive(room, after.as_deref());

@@ -223,9 +223,11 @@ impl Session {
     }
 
     /// XEP-0313 catch-up of `room`'s archive: `Some(id)`, everything after
-    /// archive id `id`, page after page; `None`, the newest page only
-    /// (`Event::RoomArchive` with `RoomArchiveQuery::CatchUp`). Ignored
-    /// while a catch-up of the same room runs.
+    /// archive id `id`, page after page (`Some("")`: from the oldest, for a
+    /// room whose archive was empty when we first looked); `None`, the
+    /// newest page only (`Event::RoomArchive` with
+    /// `RoomArchiveQuery::CatchUp`). Ignored while a catch-up of the same
+    /// room runs.
     pub fn fetch_room_archive(&mut self, room: &str, after: Option<&str>) {
         let query = RoomArchiveQuery::CatchUp {
             room: room.to_owned(),
@@ -234,6 +236,7 @@ impl Session {
             return;
         }
         let paging = match after {
+            Some("") => Paging::Start,
             Some(a) => Paging::After(a.to_owned()),
             None => Paging::Before(None),
         };
