@@ -1073,3 +1073,11 @@ fn preview(body: &str) -> String {
 #[cfg(test)]
 #[path = "reducer_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "groups_tests.rs"]
+mod groups_tests;
+
+#[cfg(test)]
+#[path = "people_tests.rs"]
+mod people_tests;

@@ -570,3 +570,7 @@ impl Session {
 #[cfg(test)]
 #[path = "../muc_tests.rs"]
 mod muc_tests;
+
+#[cfg(test)]
+#[path = "../muc_admin_tests.rs"]
+mod muc_admin_tests;
