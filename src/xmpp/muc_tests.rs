@@ -886,6 +886,20 @@ fn room_archive_catch_up_pages_forward_and_rejects_foreign_results() {
 }
 
 #[test]
+fn a_room_archive_that_was_empty_is_caught_up_from_its_oldest_message() {
+    // The cursor "" (the archive was empty at the first join): forward
+    // from the start, page after page, not only the newest page.
+    let mut t = joined();
+    t.s.fetch_room_archive(ROOM, Some(""));
+    t.expect_sent(&[&room_query("id5", "id6", "<max>250</max>")]);
+    t.recv(&room_result(ROOM, "id6", "r1", "bob", "one"));
+    t.recv(&fin("id5", "r1", "r1", false));
+    t.events();
+    // Not complete: the next page goes on after the last one.
+    t.expect_sent(&[&room_query("id7", "id8", "<max>250</max><after>r1</after>")]);
+}
+
+#[test]
 fn an_older_room_page_is_one_query_and_a_failure_is_reported() {
     let mut t = joined();
     t.s.fetch_room_older(ROOM, Some("r5"), 20);
