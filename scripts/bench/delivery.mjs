@@ -21,84 +21,29 @@
 // Prosody (PROSODY_DATA, PROSODY_C2S_PORT, PROSODY_HTTP_PORT).
 //
 //   node scripts/bench/delivery.mjs --app URL --runs N [--count 5000] [--messages 20]
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
-const lib = (f) => import(path.join(root, 'tests/e2e/lib', f));
+import {
+  arg, httpPort, lib, now, register, server, signIn, sleep, statusText, withProfile,
+} from './common.mjs';
 const { seedArchive } = await lib('seed.js');
 const { startProxy } = await lib('proxy.js');
 const { makeContacts } = await lib('xmpp.js');
 
-const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const app = arg('app');
 const runs = Number(arg('runs', 3));
 const COUNT = Number(arg('count', 5000));
 const MSGS = Number(arg('messages', 20));
-const httpPort = Number(process.env.PROSODY_HTTP_PORT);
-const server = `ws://127.0.0.1:${httpPort}/xmpp-websocket`;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STEP = 120_000; // give up on a step after this long
 const notes = new Set();
 
-function register(prefix) {
-  const user = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const password = `pw-${user}`;
-  execFileSync('bash', [path.join(root, 'scripts/prosody.sh'), 'register', user, password], { stdio: 'ignore' });
-  return { user, password, jid: `${user}@localhost` };
-}
 
-const now = (page) => page.evaluate(() => performance.now());
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const connection = (page) => page.getByRole('status', { name: 'Connection' });
-async function statusText(page) {
-  try { const st = connection(page); return (await st.count()) ? (await st.first().innerText({ timeout: 1_000 })).trim() : ''; }
-  catch { return ''; }
-}
 
-async function withProfile(fn) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-delivery-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  try {
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(30_000);
-    return await fn(page);
-  } finally {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-async function signIn(page, url, who) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Address', exact: true }).fill(who.jid);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  const remember = page.getByRole('checkbox', { name: 'Remember me' });
-  if (await remember.count()) await remember.setChecked(true);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('navigation', { name: 'Chats' }).waitFor({ state: 'visible' });
-  const end = Date.now() + 45_000;
-  while (!/^Online/.test(await statusText(page))) {
-    if (Date.now() > end) throw new Error('not Online after sign-in');
-    await sleep(100);
-  }
-}
 
 /** (i) Returns { badge, updating, online } in ms from navigation start (null = not seen). */
 async function catchUpRun() {
   const alice = register('cua'); const bob = register('cub');
   await makeContacts(alice, bob);
-  return withProfile(async (page) => {
+  return withProfile('delivery', async (page) => {
     const url = `${app}?server=${server}`;
     await signIn(page, url, alice);
     await page.goto('about:blank'); // alice leaves: her socket closes
@@ -132,7 +77,7 @@ async function drainRun() {
   await makeContacts(alice, bob);
   const proxy = await startProxy(httpPort);
   try {
-    return await withProfile(async (page) => {
+    return await withProfile('delivery', async (page) => {
       await signIn(page, `${app}?server=${proxy.wsUrl}`, alice);
       const chats = page.getByRole('navigation', { name: 'Chats' });
       await chats.getByRole('button', { name: bob.user }).or(chats.getByRole('link', { name: bob.user })).first().click();

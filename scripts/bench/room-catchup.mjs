@@ -34,22 +34,15 @@
 // PROSODY_C2S_PORT, PROSODY_HTTP_PORT).
 //
 //   node scripts/bench/room-catchup.mjs --app URL [--runs 1] [--messages 10000] [--occupants 5]
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import {
+  arg, lib, now, register, server, signIn, sleep, statusText, waitOnline, withProfile,
+} from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
-const lib = (f) => import(path.join(root, 'tests/e2e/lib', f));
+const withLongTasks = (fn) => withProfile('roomcu', fn, { longtasks: true });
 const { connectPeer } = await lib('xmpp.js');
 const { createRoom, sendRoomMessages, fillRoom } = await lib('crowd.js');
 const { storedSetting, storedCount } = await lib('idb.js');
 
-const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const app = arg('app');
 const runs = Number(arg('runs', 1));
 const MESSAGES = Number(arg('messages', 10000));
@@ -57,28 +50,11 @@ const OCCUPANTS = Math.max(2, Number(arg('occupants', 5)));
 // The room's archive ends up with MESSAGES: one from before the break, the
 // rest posted while the app is closed.
 const NEW = MESSAGES - 1;
-const httpPort = Number(process.env.PROSODY_HTTP_PORT);
-const server = `ws://127.0.0.1:${httpPort}/xmpp-websocket`;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STEP = 300_000; // give up on a step after this long
 const notes = new Set();
 
-function register(prefix) {
-  const user = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const password = `pw-${user}`;
-  execFileSync('bash', [path.join(root, 'scripts/prosody.sh'), 'register', user, password], { stdio: 'ignore' });
-  return { user, password, jid: `${user}@localhost` };
-}
 
-const now = (page) => page.evaluate(() => performance.now());
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const button = (scope, name) => scope.getByRole('button', { name, exact: true });
-const connection = (page) => page.getByRole('status', { name: 'Connection' });
-async function statusText(page) {
-  try { const st = connection(page); return (await st.count()) ? (await st.first().innerText({ timeout: 1_000 })).trim() : ''; }
-  catch { return ''; }
-}
 /** Long tasks between t0 and t1 (performance.now()): { total, max, n }. */
 const longTasks = (page, t0, t1 = Infinity) => page.evaluate(([a, b]) => {
   const xs = (window.__longtasks || []).filter((t) => t.start >= a && t.start <= b);
@@ -86,48 +62,8 @@ const longTasks = (page, t0, t1 = Infinity) => page.evaluate(([a, b]) => {
 }, [t0, t1]);
 const setting = storedSetting;
 
-async function withProfile(fn) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-roomcu-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  try {
-    await ctx.addInitScript(() => {
-      window.__longtasks = [];
-      try {
-        new PerformanceObserver((l) => {
-          for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-        }).observe({ type: 'longtask', buffered: true });
-      } catch { /* no long task API */ }
-    });
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(30_000);
-    return await fn(page);
-  } finally {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-async function waitOnline(page, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (!/^Online/.test(await statusText(page))) {
-    if (Date.now() > end) throw new Error('not Online');
-    await sleep(100);
-  }
-}
 
-async function signIn(page, url, who) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Address', exact: true }).fill(who.jid);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  const remember = page.getByRole('checkbox', { name: 'Remember me' });
-  if (await remember.count()) await remember.setChecked(true);
-  await button(page, 'Sign in').click();
-  await page.getByRole('navigation', { name: 'Chats' }).waitFor({ state: 'visible' });
-  await waitOnline(page);
-}
 
 /** One run: returns { closed, open } (see the header). */
 async function run() {
@@ -136,7 +72,7 @@ async function run() {
   const owner = await connectPeer(ownerAccount);
   const crowds = [];
   try {
-    return await withProfile(async (page) => {
+    return await withLongTasks(async (page) => {
       const url = `${app}?server=${server}`;
       await signIn(page, url, member);
       const out = {};

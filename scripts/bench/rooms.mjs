@@ -29,41 +29,22 @@
 // PROSODY_C2S_PORT, PROSODY_HTTP_PORT).
 //
 //   node scripts/bench/rooms.mjs --app URL --runs N [--occupants 2000] [--messages 10000]
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import {
+  arg, lib, now, register, server, signIn, sleep, withProfile,
+} from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
-const lib = (f) => import(path.join(root, 'tests/e2e/lib', f));
+const withLongTasks = (fn) => withProfile('rooms', fn, { longtasks: true });
 const { connectPeer } = await lib('xmpp.js');
 const { createRoom, sendRoomMessages, fillRoom } = await lib('crowd.js');
 
-const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const app = arg('app');
 const runs = Number(arg('runs', 2));
 const OCCUPANTS = Number(arg('occupants', 2000));
 const MESSAGES = Number(arg('messages', 10000));
-const httpPort = Number(process.env.PROSODY_HTTP_PORT);
-const server = `ws://127.0.0.1:${httpPort}/xmpp-websocket`;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STEP = 180_000; // give up on a step after this long
 const notes = new Set();
 
-function register(prefix) {
-  const user = `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const password = `pw-${user}`;
-  execFileSync('bash', [path.join(root, 'scripts/prosody.sh'), 'register', user, password], { stdio: 'ignore' });
-  return { user, password, jid: `${user}@localhost` };
-}
 
-const now = (page) => page.evaluate(() => performance.now());
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const button = (scope, name) => scope.getByRole('button', { name, exact: true });
 const members = (page) => page.getByRole('region', { name: 'Members' });
 /** Long tasks since `t0` (performance.now()): { total, max, n }. */
@@ -81,43 +62,7 @@ async function memberCount(page) {
   } catch { return null; }
 }
 
-async function withProfile(fn) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-rooms-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  try {
-    await ctx.addInitScript(() => {
-      window.__longtasks = [];
-      try {
-        new PerformanceObserver((l) => {
-          for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-        }).observe({ type: 'longtask', buffered: true });
-      } catch { /* no long task API */ }
-    });
-    const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(30_000);
-    return await fn(page);
-  } finally {
-    await ctx.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
-async function signIn(page, who) {
-  await page.goto(`${app}?server=${server}`);
-  await page.getByRole('textbox', { name: 'Address', exact: true }).fill(who.jid);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await button(page, 'Sign in').click();
-  await page.getByRole('navigation', { name: 'Chats' }).waitFor({ state: 'visible' });
-  const st = page.getByRole('status', { name: 'Connection' });
-  const end = Date.now() + 45_000;
-  while (!/^Online/.test(await st.first().innerText().catch(() => ''))) {
-    if (Date.now() > end) throw new Error('not Online after sign-in');
-    await sleep(100);
-  }
-}
 
 /** "Join group" -> address -> "Join"; resolves with performance.now() just before the click. */
 async function join(page, room) {
@@ -137,8 +82,8 @@ async function leave(page) {
 /** (i) Returns { total, max, n, shown } (ms; shown from the fill's end). */
 async function burstRun(room, fill) {
   const who = register('rmb');
-  return withProfile(async (page) => {
-    await signIn(page, who);
+  return withLongTasks(async (page) => {
+    await signIn(page, `${app}?server=${server}`, who);
     await join(page, room);
     await page.getByRole('region', { name: /^Chat with / }).waitFor({ state: 'visible', timeout: 60_000 });
     await button(page, 'Members').click();
@@ -164,8 +109,8 @@ async function burstRun(room, fill) {
 /** (ii) Returns ms from the click: { open, count, row, newest, older, lt }. */
 async function joinRun(room, owner, newest) {
   const who = register('rmj');
-  return withProfile(async (page) => {
-    await signIn(page, who);
+  return withLongTasks(async (page) => {
+    await signIn(page, `${app}?server=${server}`, who);
     const t0 = await join(page, room);
     const want = OCCUPANTS + 1;
     const r = { open: null, count: null, row: null, newest: null, older: null, lt: null };
