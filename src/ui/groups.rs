@@ -65,11 +65,18 @@ pub fn NewGroup() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let photo = RwSignal::new(None::<crate::chat::AvatarImage>);
+    // The chosen photo as an object URL, released when replaced or closed.
     let preview = Memo::new(move |_| {
         photo.with(|p| {
             p.as_ref()
                 .and_then(|i| super::avatar::object_url(&i.mime, &i.data).ok())
         })
+    });
+    Effect::new(move |previous: Option<Option<String>>| {
+        if let Some(Some(old)) = previous {
+            let _ = web_sys::Url::revoke_object_url(&old);
+        }
+        preview.get()
     });
     let pick = Callback::new(move |(image, _, _)| photo.set(Some(image)));
     let submit = move || {

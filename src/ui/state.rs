@@ -541,6 +541,15 @@ impl Controller {
         });
     }
 
+    /// "Browse public groups" while offline: the dialog says so (the
+    /// session never saw the request).
+    fn public_rooms_not_connected(self: &Rc<Self>) {
+        self.dispatch(Input::Xmpp(Event::RequestFailed {
+            request: crate::xmpp::LIST_PUBLIC.into(),
+            reason: "not connected".into(),
+        }));
+    }
+
     fn not_online(&self, request: &str) {
         self.notify(format!("Could not {request}: not connected."));
     }
@@ -652,7 +661,11 @@ impl Controller {
                 store.put_avatar(&image).await
             }
             Effect::EnsureAvatar { jid, hash } => match store.avatar(&hash).await {
-                Ok(Some(_)) => Ok(()),
+                // Cached: show it now rather than read it again for the view.
+                Ok(Some(image)) => {
+                    show_avatar(self.ctx(), &image);
+                    Ok(())
+                }
                 Ok(None) => {
                     if let Some(client) = self.client.borrow().clone() {
                         client.fetch_avatar(&jid, &hash);
@@ -692,10 +705,7 @@ impl Controller {
                 Ok(())
             }
             Effect::Command(Command::ListPublicRooms) if self.client.borrow().is_none() => {
-                self.dispatch(Input::Xmpp(Event::RequestFailed {
-                    request: crate::xmpp::LIST_PUBLIC.into(),
-                    reason: "not connected".into(),
-                }));
+                self.public_rooms_not_connected();
                 Ok(())
             }
             Effect::Command(command) => {
@@ -752,10 +762,7 @@ impl Controller {
                         }
                         Command::ListPublicRooms => {
                             if !client.list_public_rooms() {
-                                self.dispatch(Input::Xmpp(Event::RequestFailed {
-                                    request: crate::xmpp::LIST_PUBLIC.into(),
-                                    reason: "not connected".into(),
-                                }));
+                                self.public_rooms_not_connected();
                             }
                         }
                         Command::SendRoomMessage { room, body, id } => {
