@@ -23,12 +23,6 @@ pub fn GroupSettings(room: Memo<String>) -> impl IntoView {
                 .map(|r| r.subject.clone())
                 .unwrap_or_default()
         }));
-        if matches!(
-            mine.get_untracked(),
-            Affiliation::Owner | Affiliation::Admin
-        ) {
-            ctx.dispatch(Input::ListMembers);
-        }
         open.set(true);
     };
     let act = move |action: Moderation| ctx.dispatch(Input::Moderate(action));
@@ -100,6 +94,10 @@ fn GroupPhoto(room: Memo<String>) -> impl IntoView {
 #[component]
 fn Membership(room: Memo<String>, mine: Memo<Affiliation>) -> impl IntoView {
     let ctx = use_app();
+    // Asked whenever the list appears (after it is mounted): also when we
+    // become an admin with the dialog open, as our new affiliation can
+    // arrive after the click that opened it.
+    Effect::new(move |_| ctx.dispatch(Input::ListMembers));
     let members = Memo::new(move |_| ctx.chat.with(|s| s.member_lists.get(&room.get()).cloned()));
     let address = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

@@ -91,12 +91,14 @@ test('group settings: subject, membership, admins and deleting the group, each w
     await button(membership, 'Add member').click();
     await expectVisible(membership.getByRole('alert'), { timeout: T.ui });
 
-    // Bob becomes an admin: he now sees the membership tools.
+    // Bob becomes an admin while his Group settings are open: the
+    // membership tools appear there, with the server's list.
+    const db = await openSettings(b.page);
+    assert.equal(await db.getByRole('region', { name: 'Membership' }).count(), 0, 'no tools before');
     const bobRow = membership.getByRole('listitem').filter({ hasText: bob.jid });
     await button(bobRow, 'Make admin').click();
     await expectText(result(a.page), new RegExp(`${bob.jid} is now an admin`), { timeout: T.ui });
     await expectText(bobRow, /admin/, { timeout: T.ui });
-    let db = await openSettings(b.page);
     await expectVisible(db.getByRole('region', { name: 'Membership' }), { timeout: T.ui });
     await expectText(db.getByRole('region', { name: 'Membership' }), new RegExp(carol.jid), { timeout: T.ui });
     await close(db);
