@@ -49,6 +49,7 @@ fn incoming(n: usize) -> IncomingMessage {
         stanza_id: Some(format!("archive-{n}")),
         body: format!("message number {n} of the catch-up, with an average length"),
         delay: Some(START + n as u64),
+        extras: Default::default(),
     }
 }
 
@@ -67,6 +68,7 @@ fn stored(chat: &str, n: usize) -> StoredMessage {
         },
         stanza_id: Some(format!("archive-{n}")),
         error: None,
+        rich: Default::default(),
     }
 }
 

@@ -382,6 +382,7 @@ pub(super) fn incoming(m: RoomMessage) -> IncomingMessage {
         stanza_id: m.stanza_id,
         body: m.body,
         delay: m.delay,
+        extras: m.extras,
     }
 }
 

@@ -20,6 +20,7 @@ fn room_msg(room: &str, nick: &str, body: &str, origin: &str, from_me: bool) -> 
         stanza_id: Some(format!("S-{origin}")),
         body: body.into(),
         delay: None,
+        extras: Default::default(),
     }
 }
 
@@ -92,7 +93,8 @@ fn group_messages_are_sent_to_the_room_and_the_reflection_is_not_a_second_copy()
     assert!(fx.contains(&Effect::Command(Command::SendRoomMessage {
         room: "r@muc.x".into(),
         body: "hello all".into(),
-        id: "o1".into()
+        id: "o1".into(),
+        extras: Default::default(),
     })));
     // The room reflects it with our origin-id: found as already stored.
     let reflection =
@@ -148,6 +150,7 @@ fn others_in_a_group_are_unread_with_their_nick_and_mentions_count() {
         status: MessageStatus::Received,
         stanza_id: Some("S-a2".into()),
         error: None,
+        rich: Default::default(),
     }];
     let fx = s.apply(
         Input::History {

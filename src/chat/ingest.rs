@@ -75,9 +75,19 @@ impl Batch {
         }
     }
 
-    /// The store keys to look up, one per message.
+    /// The store keys to look up, one per message: its own, or for an
+    /// action (reactions, correction, retraction) the message it names.
     pub fn keys(&self) -> Vec<MessageKey> {
-        self.messages.iter().map(key).collect()
+        self.messages
+            .iter()
+            .map(|m| match m.extras.target() {
+                Some(target) if m.extras.is_action() => MessageKey {
+                    id: target.to_owned(),
+                    stanza_id: Some(target.to_owned()),
+                },
+                _ => key(m),
+            })
+            .collect()
     }
 }
 
@@ -133,6 +143,22 @@ impl ChatState {
         let mut newest_stanza_id: Option<String> = None;
         let stamps = self.stamps(&batch.messages, older, now);
         for (i, m) in batch.messages.iter().enumerate() {
+            if m.extras.is_action() {
+                let chat = bare(&m.chat).to_string();
+                if !m.from_me && self.blocked.contains(&chat) {
+                    continue;
+                }
+                let target = batch.existing.get(i).cloned().flatten();
+                if let Some(changed) = self.apply_action(m, batch.group, stamps[i], target, &saves)
+                {
+                    match saves.iter_mut().find(|s| s.id == changed.id) {
+                        Some(s) => *s = changed,
+                        None => saves.push(changed),
+                    }
+                    touched.insert(chat);
+                }
+                continue;
+            }
             let k = key(m);
             if m.stanza_id.is_some() {
                 newest_stanza_id = m.stanza_id.clone();
@@ -189,7 +215,13 @@ impl ChatState {
                 },
                 stanza_id: m.stanza_id.clone(),
                 error: None,
+                rich: Rich {
+                    attachment: m.extras.attachment.clone(),
+                    reply: m.extras.reply.clone(),
+                    ..Rich::default()
+                },
             };
+            let line = super::actions::summary(&m.body, &message.rich);
             if !m.markable && !m.from_me {
                 self.not_markable.insert(k.id.clone());
             }
@@ -212,7 +244,7 @@ impl ChatState {
                 }
             } else if m.from_me {
                 // We wrote in this chat from another device: we have read it.
-                self.touch_chat(&chat, &m.body, timestamp, false);
+                self.touch_chat(&chat, &line, timestamp, false);
                 self.unread_ids.remove(&chat);
                 if let Some(c) = self.chats.get_mut(&chat) {
                     c.unread = 0;
@@ -220,7 +252,7 @@ impl ChatState {
                 touched.insert(chat);
             } else {
                 let unread = !(is_open && self.visible);
-                self.touch_chat(&chat, &m.body, timestamp, unread);
+                self.touch_chat(&chat, &line, timestamp, unread);
                 if unread {
                     self.unread_ids
                         .entry(chat.clone())

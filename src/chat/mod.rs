@@ -2,6 +2,7 @@
 //! reducer that turns protocol events and user intents into state changes,
 //! store writes and protocol commands. No browser types here.
 
+pub mod actions;
 pub mod channels;
 mod group_admin;
 pub mod groups;

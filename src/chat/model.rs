@@ -1,6 +1,7 @@
 //! Plain data for the chat domain, shared by the reducer, the store and the UI.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Milliseconds since the Unix epoch. Passed in, never read from a clock here.
 pub type Millis = u64;
@@ -77,6 +78,115 @@ pub struct StoredMessage {
     pub stanza_id: Option<String>,
     /// Error text when `status` is `Failed`.
     pub error: Option<String>,
+    /// Attachment, reply, reactions, edit and retraction (issue 5); empty
+    /// for a plain text message, and for every message stored before it.
+    #[serde(default)]
+    pub rich: Rich,
+}
+
+/// What a message carries besides its text. Each part is stored with the
+/// message it belongs to, so it survives a reload with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rich {
+    /// A shared file (XEP-0363 upload, announced with XEP-0066/XEP-0447).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+    /// The message this one answers (XEP-0461).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Quote>,
+    /// XEP-0444: each reactor's current emojis, in the order they chose
+    /// them. Keyed by bare JID in one-to-one chats and by `room/nick` in
+    /// groups, as `StoredMessage::sender` is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reactions: BTreeMap<String, Vec<String>>,
+    /// XEP-0308: when the newest correction we applied was made. A late
+    /// (older) correction from an archive page must not undo a newer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<Millis>,
+    /// XEP-0424: the author deleted it for everyone; the text is gone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retracted: bool,
+}
+
+impl Rich {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Emoji → who reacted with it, in first-seen order of the emoji, for
+    /// the counts under a bubble.
+    pub fn reaction_counts(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = vec![];
+        for (who, emojis) in &self.reactions {
+            for emoji in emojis {
+                match out.iter_mut().find(|(e, _)| e == emoji) {
+                    Some((_, people)) => people.push(who.clone()),
+                    None => out.push((emoji.clone(), vec![who.clone()])),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A file shared in a message. The URL is where anyone in the chat can GET
+/// it; the rest lets the bubble take its final size before the file is
+/// fetched (XEP-0446 file metadata).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Empty while our own upload has not finished.
+    pub url: String,
+    pub name: String,
+    /// e.g. "image/jpeg"; "application/octet-stream" when unknown.
+    pub mime: String,
+    /// Bytes; 0 when the sender did not say.
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Audio and video length in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// A small `data:` image (XEP-0264) shown until the file is fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+}
+
+impl Attachment {
+    /// What kind of bubble shows it.
+    pub fn kind(&self) -> AttachmentKind {
+        match self.mime.split('/').next().unwrap_or("") {
+            "image" => AttachmentKind::Image,
+            "video" => AttachmentKind::Video,
+            "audio" => AttachmentKind::Audio,
+            _ => AttachmentKind::File,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentKind {
+    Image,
+    Video,
+    Audio,
+    File,
+}
+
+/// The message a reply answers, as the wire names it (XEP-0461).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The id the protocol uses for it: the room's stanza-id in groups,
+    /// the message id in one-to-one chats.
+    pub id: String,
+    /// Its author: a bare JID, or `room/nick` in groups.
+    #[serde(default)]
+    pub to: String,
+    /// The quoted text the sender included (the XEP-0428 fallback), shown
+    /// when the original is not loaded here.
+    #[serde(default)]
+    pub text: String,
 }
 
 /// RFC 6121 subscription state of a roster item.

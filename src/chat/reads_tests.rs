@@ -26,6 +26,7 @@ fn message(id: &str, stanza_id: &str, from_me: bool) -> StoredMessage {
         },
         stanza_id: Some(stanza_id.into()),
         error: None,
+        rich: Default::default(),
     }
 }
 

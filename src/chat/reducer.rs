@@ -54,6 +54,8 @@ pub enum Effect {
         id: String,
     },
     RemoveContact(String),
+    /// Remove a message from the store (deleted here only).
+    DeleteMessage(String),
     /// Load the newest page of a chat's history from the store.
     LoadHistory(String),
     /// Load the page of `chat` before `before` from the store; the shell
@@ -84,6 +86,8 @@ pub enum Command {
         to: String,
         body: String,
         id: String,
+        /// A file, a reply, or an action on another message.
+        extras: crate::xmpp::Extras,
     },
     AddContact {
         jid: String,
@@ -153,6 +157,7 @@ pub enum Command {
         room: String,
         body: String,
         id: String,
+        extras: crate::xmpp::Extras,
     },
     /// XEP-0333 in a room: we displayed the message with archive id `stanza_id`.
     SendRoomDisplayed {
@@ -290,6 +295,40 @@ pub enum Input {
     /// The user sends `body` in the open chat; `id` becomes the origin-id.
     Send {
         body: String,
+        id: String,
+    },
+    /// The user answers loaded message `target` of the open chat (XEP-0461).
+    Reply {
+        body: String,
+        id: String,
+        target: String,
+    },
+    /// The user corrects their loaded message `target` (XEP-0308); `id` is
+    /// the correction's own stanza id.
+    Edit {
+        target: String,
+        body: String,
+        id: String,
+    },
+    /// The user toggles `emoji` on loaded message `target` (XEP-0444).
+    React {
+        target: String,
+        emoji: String,
+        id: String,
+    },
+    /// The user deletes their loaded message `target` for everyone (XEP-0424).
+    Retract {
+        target: String,
+        id: String,
+    },
+    /// The user removes loaded message `target` from this device only.
+    DeleteForMe {
+        target: String,
+    },
+    /// The user sends a copy of loaded message `target` to chat `to`.
+    Forward {
+        target: String,
+        to: String,
         id: String,
     },
     /// The user scrolled to the top of the open chat.
@@ -564,7 +603,25 @@ impl ChatState {
                 effects.extend(self.open_chat(Some(jid)));
                 effects
             }
-            Input::Send { body, id } => self.send(body, id, now),
+            Input::Send { body, id } => match self.open.clone() {
+                Some(chat) => self.send_in(chat, body, id, Rich::default(), now),
+                None => vec![],
+            },
+            Input::Reply { body, id, target } => match (self.open.clone(), self.quote(&target)) {
+                (Some(chat), Some(quote)) => {
+                    let rich = Rich {
+                        reply: Some(quote),
+                        ..Rich::default()
+                    };
+                    self.send_in(chat, body, id, rich, now)
+                }
+                _ => vec![],
+            },
+            Input::Edit { target, body, id } => self.edit(&target, body, id, now),
+            Input::React { target, emoji, id } => self.react(&target, emoji, id),
+            Input::Retract { target, id } => self.retract(&target, id),
+            Input::DeleteForMe { target } => self.delete_for_me(&target),
+            Input::Forward { target, to, id } => self.forward(&target, to, id, now),
             Input::Retry { id } => self.retry(&id),
             Input::Accept { jid } => {
                 self.requests.remove(&jid);
@@ -726,11 +783,19 @@ impl ChatState {
         }
     }
 
-    fn send(&mut self, body: String, id: String, now: Millis) -> Vec<Effect> {
-        let (Some(to), Some(me)) = (self.open.clone(), self.me.clone()) else {
+    /// Adds our message to chat `to` (open or not: a forward) and sends it.
+    pub(super) fn send_in(
+        &mut self,
+        to: String,
+        body: String,
+        id: String,
+        rich: Rich,
+        now: Millis,
+    ) -> Vec<Effect> {
+        let Some(me) = self.me.clone() else {
             return vec![];
         };
-        if body.trim().is_empty() {
+        if body.trim().is_empty() && rich.attachment.is_none() {
             return vec![];
         }
         let message = StoredMessage {
@@ -743,12 +808,17 @@ impl ChatState {
             status: MessageStatus::Pending,
             stanza_id: None,
             error: None,
+            rich,
         };
-        self.upsert_loaded(message.clone());
+        if self.open.as_deref() == Some(to.as_str()) {
+            self.upsert_loaded(message.clone());
+        }
         // The message carries <active/>: we are no longer typing.
         self.sent_active(&to);
-        let chat = self.touch_chat(&to, &body, now, false);
-        let command = self.send_command(to, body, id);
+        let line = super::actions::summary(&body, &message.rich);
+        let chat = self.touch_chat(&to, &line, now, false);
+        let extras = Self::extras_of(&message);
+        let command = self.command_for(&to, body, id, extras);
         // Only the message must be stored before it goes out; the chat
         // list's preview can wait one more write (a round trip is ~15 ms
         // shorter).
@@ -757,15 +827,6 @@ impl ChatState {
             Effect::Command(command),
             Effect::SaveChat(chat),
         ]
-    }
-
-    /// The protocol command that sends `body` in the chat `to`.
-    fn send_command(&self, to: String, body: String, id: String) -> Command {
-        if self.is_group(&to) {
-            Command::SendRoomMessage { room: to, body, id }
-        } else {
-            Command::SendMessage { to, body, id }
-        }
     }
 
     /// Sends a Failed message again with the same id, so the recipient can
@@ -778,7 +839,7 @@ impl ChatState {
         else {
             return vec![];
         };
-        let command = self.send_command(m.chat.clone(), m.body.clone(), m.id.clone());
+        let command = self.command_for(&m.chat, m.body.clone(), m.id.clone(), Self::extras_of(m));
         let mut effects = self.set_status(id, MessageStatus::Pending, None);
         effects.push(Effect::Command(command));
         effects
@@ -1057,7 +1118,7 @@ pub fn bare(jid: &str) -> &str {
     jid.split('/').next().unwrap_or(jid)
 }
 
-fn preview(body: &str) -> String {
+pub(super) fn preview(body: &str) -> String {
     let line = body
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -1073,6 +1134,10 @@ fn preview(body: &str) -> String {
 #[cfg(test)]
 #[path = "reducer_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "actions_tests.rs"]
+mod actions_tests;
 
 #[cfg(test)]
 #[path = "groups_tests.rs"]

@@ -25,6 +25,7 @@ pub(super) fn incoming(from: &str, body: &str, origin: &str) -> Input {
         stanza_id: None,
         body: body.into(),
         delay: None,
+        extras: Default::default(),
     }))
 }
 
@@ -223,7 +224,8 @@ fn retrying_a_failed_message_sends_it_again_with_the_same_id() {
     assert!(fx.contains(&Effect::Command(Command::SendMessage {
         to: "bob@x".into(),
         body: "hi".into(),
-        id: "o1".into()
+        id: "o1".into(),
+        extras: Default::default(),
     })));
     // Only failed messages can be retried.
     assert!(s.apply(Input::Retry { id: "o1".into() }, 13).is_empty());
@@ -296,6 +298,7 @@ pub(super) fn msg(chat: &str, body: &str, origin: &str, from_me: bool) -> Incomi
         stanza_id: None,
         body: body.into(),
         delay: None,
+        extras: Default::default(),
     }
 }
 
@@ -348,6 +351,7 @@ fn a_message_the_store_already_has_is_dropped_but_teaches_its_archive_id() {
         status: MessageStatus::Pending,
         stanza_id: None,
         error: None,
+        rich: Default::default(),
     };
     let copy = IncomingMessage {
         stanza_id: Some("A1".into()),
@@ -537,6 +541,7 @@ fn the_open_visible_chat_sends_one_displayed_marker_for_the_newest_message() {
         status: MessageStatus::Received,
         stanza_id: None,
         error: None,
+        rich: Default::default(),
     }];
     let fx = s.apply(
         Input::History {
@@ -620,6 +625,7 @@ fn older_history_comes_from_the_store_first_then_the_archive() {
         status: MessageStatus::Received,
         stanza_id: Some(format!("A{i}")),
         error: None,
+        rich: Default::default(),
     };
     s.apply(
         Input::History {

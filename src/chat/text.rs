@@ -73,9 +73,93 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
         && s[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
+/// A position shared as a RFC 5870 `geo:` URI (what Conversations sends as
+/// the whole body): latitude, longitude and, when given, the uncertainty
+/// in metres (`;u=`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy: Option<f64>,
+}
+
+/// The body as a location, when it is nothing but a valid `geo:` URI.
+pub fn geo(body: &str) -> Option<Geo> {
+    let rest = body.trim();
+    let rest = rest
+        .get(..4)
+        .filter(|s| s.eq_ignore_ascii_case("geo:"))
+        .map(|_| &rest[4..])?;
+    if rest.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut parts = rest.split(';');
+    let coords = parts.next()?;
+    let mut c = coords.split(',');
+    let lat: f64 = c.next()?.parse().ok()?;
+    let lon: f64 = c.next()?.parse().ok()?;
+    if c.next().is_some_and(|alt| alt.parse::<f64>().is_err()) || c.next().is_some() {
+        return None;
+    }
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return None;
+    }
+    let accuracy = parts
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case("u"))
+        .and_then(|(_, v)| v.parse::<f64>().ok())
+        .filter(|u| u.is_finite() && *u >= 0.0);
+    Some(Geo { lat, lon, accuracy })
+}
+
+/// The body for sharing a position, with 6 decimals (about 10 cm).
+pub fn geo_uri(lat: f64, lon: f64, accuracy: Option<f64>) -> String {
+    match accuracy {
+        Some(u) => format!("geo:{lat:.6},{lon:.6};u={}", u.round()),
+        None => format!("geo:{lat:.6},{lon:.6}"),
+    }
+}
+
+/// XEP-0245: "/me waves" is shown as an action of its author.
+pub fn me_action(body: &str) -> Option<&str> {
+    body.strip_prefix("/me ")
+        .filter(|rest| !rest.trim().is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_geo_uri_body_is_a_location() {
+        assert_eq!(
+            geo("geo:52.520008,13.404954"),
+            Some(Geo {
+                lat: 52.520008,
+                lon: 13.404954,
+                accuracy: None
+            })
+        );
+        assert_eq!(
+            geo(" GEO:-33.9,18.4,12;u=35 ").unwrap().accuracy,
+            Some(35.0)
+        );
+        assert_eq!(geo("geo:91,0"), None);
+        assert_eq!(geo("geo:1,2 and more"), None);
+        assert_eq!(geo("see geo:1,2"), None);
+        assert_eq!(geo("geo:a,b"), None);
+        let uri = geo_uri(48.8584, 2.2945, Some(12.4));
+        assert_eq!(uri, "geo:48.858400,2.294500;u=12");
+        assert_eq!(geo(&uri).unwrap().lat, 48.8584);
+    }
+
+    #[test]
+    fn slash_me_is_an_action() {
+        assert_eq!(me_action("/me waves"), Some("waves"));
+        assert_eq!(me_action("/me "), None);
+        assert_eq!(me_action("/meow"), None);
+        assert_eq!(me_action("hi /me"), None);
+    }
 
     #[test]
     fn plain_text_is_one_segment() {

@@ -7,7 +7,7 @@ use super::now;
 use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
 use crate::chat::Millis;
-use crate::xmpp::{Config, Event, Presence, Resumption, Session, SessionError};
+use crate::xmpp::{Config, Event, Extras, Presence, Resumption, Session, SessionError};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -103,8 +103,8 @@ impl Client {
 
     /// Sends a chat message; false when offline (it stays in the outbox).
     /// The Sent tick comes with `Event::Sent` once the server has it.
-    pub fn send_message(&self, to: &str, body: &str, id: &str) -> bool {
-        self.with_session(|s| s.send_message(to, body, id).is_ok())
+    pub fn send_message(&self, to: &str, body: &str, id: &str, extras: &Extras) -> bool {
+        self.with_session(|s| s.send_message(to, body, id, extras).is_ok())
     }
 
     /// XEP-0333 displayed marker for message `id` of `to`.
@@ -227,8 +227,8 @@ impl Client {
         self.with_session(|s| s.leave_room(room));
     }
 
-    pub fn send_room_message(&self, room: &str, body: &str, id: &str) -> bool {
-        self.with_session(|s| s.send_room_message(room, body, id).is_ok())
+    pub fn send_room_message(&self, room: &str, body: &str, id: &str, extras: &Extras) -> bool {
+        self.with_session(|s| s.send_room_message(room, body, id, extras).is_ok())
     }
 
     pub fn send_room_chat_state(&self, room: &str, state: crate::xmpp::ChatState) {

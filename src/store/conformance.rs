@@ -29,6 +29,8 @@ use crate::chat::{
 macro_rules! for_each_store_check {
     ($m:ident) => {
         $m!(a_put_message_is_read_back_with_every_field);
+        $m!(a_deleted_message_is_gone_from_history_the_index_and_the_outbox);
+        $m!(deleting_an_unknown_message_is_not_an_error);
         $m!(an_unknown_message_id_reads_as_none);
         $m!(putting_a_message_with_a_known_id_replaces_it);
         $m!(a_replaced_message_moves_to_its_new_place_in_history);
@@ -86,6 +88,7 @@ pub fn incoming(chat: &str, id: &str, timestamp: u64) -> StoredMessage {
         status: MessageStatus::Received,
         stanza_id: None,
         error: None,
+        rich: Default::default(),
     }
 }
 
@@ -148,10 +151,65 @@ pub async fn a_put_message_is_read_back_with_every_field<S: Store>(
         error: Some("recipient-unavailable".to_owned()),
         // Large but still exact in a JavaScript number.
         timestamp: (1 << 53) - 1,
+        rich: crate::chat::Rich {
+            attachment: Some(crate::chat::Attachment {
+                url: "http://localhost/f/a b.png".to_owned(),
+                name: "a b.png".to_owned(),
+                mime: "image/png".to_owned(),
+                size: 5_000_000_000,
+                width: Some(640),
+                height: Some(480),
+                duration_ms: Some(1500),
+                thumbnail: Some("data:image/png;base64,AAAA".to_owned()),
+            }),
+            reply: Some(crate::chat::Quote {
+                id: "x1".to_owned(),
+                to: "room@muc/nick".to_owned(),
+                text: "quoted ✓".to_owned(),
+            }),
+            reactions: [
+                (BOB.to_owned(), vec!["👍".to_owned(), "❤️".to_owned()]),
+                (ALICE.to_owned(), vec!["😂".to_owned()]),
+            ]
+            .into_iter()
+            .collect(),
+            edited: Some((1 << 53) - 2),
+            retracted: false,
+        },
         ..own(ALICE, "m1", 0, MessageStatus::Failed)
     };
     store.put_message(&message).await?;
     assert_eq!(store.message("m1").await?, Some(message));
+    Ok(())
+}
+
+pub async fn a_deleted_message_is_gone_from_history_the_index_and_the_outbox<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    let doomed = StoredMessage {
+        stanza_id: Some("s1".to_owned()),
+        ..own(ALICE, "m1", 1, MessageStatus::Pending)
+    };
+    store.put_message(&doomed).await?;
+    store.put_message(&incoming(ALICE, "m2", 2)).await?;
+    store.delete_message("m1").await?;
+    assert_eq!(store.message("m1").await?, None);
+    assert_eq!(store.message_by_stanza_id("s1").await?, None);
+    assert_eq!(store.pending_messages().await?, vec![]);
+    let ids: Vec<String> = store
+        .messages(ALICE, None, 10)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, vec!["m2".to_owned()]);
+    Ok(())
+}
+
+pub async fn deleting_an_unknown_message_is_not_an_error<S: Store>(
+    store: &S,
+) -> Result<(), StoreError> {
+    store.delete_message("nothing").await?;
     Ok(())
 }
 

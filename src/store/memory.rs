@@ -102,6 +102,14 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn delete_message(&self, id: &str) -> Result<(), StoreError> {
+        let mut inner = self.inner.borrow_mut();
+        if let Some(old) = inner.messages.remove(id) {
+            inner.unlink(&old);
+        }
+        Ok(())
+    }
+
     async fn message(&self, id: &str) -> Result<Option<StoredMessage>, StoreError> {
         Ok(self.inner.borrow().messages.get(id).cloned())
     }

@@ -67,6 +67,8 @@ pub trait Store {
     /// one wins. This is how a page of archived messages is written.
     async fn put_messages(&self, messages: &[StoredMessage]) -> Result<(), StoreError>;
     async fn message(&self, id: &str) -> Result<Option<StoredMessage>, StoreError>;
+    /// Forgets message `id` ("Delete for me"); an unknown id is not an error.
+    async fn delete_message(&self, id: &str) -> Result<(), StoreError>;
     /// The message whose server archive id is `stanza_id`, for dedup.
     async fn message_by_stanza_id(
         &self,

@@ -326,7 +326,10 @@ impl Controller {
                     Event::RoomJoined { room, .. } => {
                         let me = self.clone();
                         let room = room.clone();
-                        spawn_local(async move { me.catch_up_room(&room).await });
+                        spawn_local(async move {
+                            me.clone().flush_outbox(Some(room.clone())).await;
+                            me.catch_up_room(&room).await
+                        });
                     }
                     Event::Resumed { .. } => {
                         // The server kept the stream and delivers what it
@@ -413,18 +416,31 @@ impl Controller {
         }
     }
 
-    /// Sends what is still Pending, oldest first, with its original id.
-    async fn flush_outbox(self: Rc<Self>) {
+    /// Sends what is still Pending, oldest first, with its original id:
+    /// one-to-one messages when the session is up, a group's messages
+    /// (`room`) once we are back in the room.
+    async fn flush_outbox(self: Rc<Self>, room: Option<String>) {
         let Some(store) = self.store.borrow().clone() else {
             return;
         };
         let Ok(pending) = store.pending_messages().await else {
             return;
         };
+        let chat = self.ctx().chat;
         for m in pending {
-            let client = self.client.borrow().clone();
-            if let Some(client) = client {
-                client.send_message(&m.chat, &m.body, &m.id);
+            let group = chat.with_untracked(|s| s.is_group(&m.chat));
+            let Some(client) = self.client.borrow().clone() else {
+                return;
+            };
+            let extras = ChatState::extras_of(&m);
+            match (&room, group) {
+                (None, false) => {
+                    client.send_message(&m.chat, &m.body, &m.id, &extras);
+                }
+                (Some(room), true) if *room == m.chat => {
+                    client.send_room_message(&m.chat, &m.body, &m.id, &extras);
+                }
+                _ => {}
             }
         }
     }
@@ -582,7 +598,7 @@ impl Controller {
                         Some(Job::Effect(effect)) => me.run(effect).await,
                         Some(Job::Ingest(batch)) => me.ingest(batch).await,
                         Some(Job::Connected { fresh }) => {
-                            me.clone().flush_outbox().await;
+                            me.clone().flush_outbox(None).await;
                             me.clone().catch_up().await;
                             if fresh {
                                 if let Some(client) = me.client.borrow().clone() {
@@ -676,6 +692,7 @@ impl Controller {
             },
             Effect::SaveContact(c) => store.put_contact(&c).await,
             Effect::RemoveContact(jid) => store.remove_contact(&jid).await,
+            Effect::DeleteMessage(id) => store.delete_message(&id).await,
             Effect::SetStatus { id, status, error } => {
                 store.set_status(&id, status, error).await.map(drop)
             }
@@ -712,8 +729,13 @@ impl Controller {
                 let client = self.client.borrow().clone();
                 if let Some(client) = client {
                     match command {
-                        Command::SendMessage { to, body, id } => {
-                            client.send_message(&to, &body, &id);
+                        Command::SendMessage {
+                            to,
+                            body,
+                            id,
+                            extras,
+                        } => {
+                            client.send_message(&to, &body, &id, &extras);
                         }
                         Command::AddContact { jid } => client.add_contact(&jid),
                         Command::Accept { jid } => client.accept(&jid),
@@ -765,8 +787,13 @@ impl Controller {
                                 self.public_rooms_not_connected();
                             }
                         }
-                        Command::SendRoomMessage { room, body, id } => {
-                            client.send_room_message(&room, &body, &id);
+                        Command::SendRoomMessage {
+                            room,
+                            body,
+                            id,
+                            extras,
+                        } => {
+                            client.send_room_message(&room, &body, &id, &extras);
                         }
                         Command::SendRoomDisplayed { room, stanza_id } => {
                             client.send_room_displayed(&room, &stanza_id)

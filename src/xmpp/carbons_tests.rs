@@ -43,6 +43,7 @@ fn bob_message(markable: bool) -> IncomingMessage {
         stanza_id: None,
         body: "hi".into(),
         delay: None,
+        extras: Default::default(),
     }
 }
 
@@ -98,6 +99,7 @@ fn sent_carbon_is_our_own_message_in_the_addressees_chat() {
             stanza_id: None,
             body: "hello".into(),
             delay: None,
+            extras: Default::default(),
         })]
     );
     assert_eq!(t.sent(), vec![], "never a receipt for our own message");

@@ -65,14 +65,16 @@ fn chat_state_is_not_sent_offline() {
 #[test]
 fn our_message_says_active_to_a_contact_only() {
     let mut t = online_with_bob();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[
         "<message xmlns='jabber:client' type='chat' to='bob@example.org' id='m1'>\
         <body>hi</body><request xmlns='urn:xmpp:receipts'/>\
         <markable xmlns='urn:xmpp:chat-markers:0'/><origin-id xmlns='urn:xmpp:sid:0' id='m1'/>\
         <active xmlns='http://jabber.org/protocol/chatstates'/></message>",
     ]);
-    t.s.send_message("carol@example.org", "hi", "m2").unwrap();
+    t.s.send_message("carol@example.org", "hi", "m2", &Default::default())
+        .unwrap();
     t.expect_sent(&[
         "<message xmlns='jabber:client' type='chat' to='carol@example.org' id='m2'>\
         <body>hi</body><request xmlns='urn:xmpp:receipts'/>\

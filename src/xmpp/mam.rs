@@ -323,6 +323,7 @@ mod tests {
                 stanza_id: Some("s9".into()),
                 body: "yo".into(),
                 delay: Some(1_031_699_305_000),
+                extras: Default::default(),
             }
         );
     }

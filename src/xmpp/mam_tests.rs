@@ -71,6 +71,7 @@ fn archived(id: &str, body: &str, from_me: bool, n: u64) -> IncomingMessage {
         stanza_id: Some(format!("a{n}")),
         body: body.into(),
         delay: stamp(n),
+        extras: Default::default(),
     }
 }
 

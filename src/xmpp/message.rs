@@ -1,26 +1,29 @@
 //! RFC 6121 §5 chat messages, with XEP-0359 ids, XEP-0203 delay,
 //! XEP-0184 receipts and XEP-0333 markers.
 
-use super::{IncomingMessage, Marker};
+use super::{Extras, IncomingMessage, Marker};
 use crate::chat::Millis;
 use jid::{BareJid, Jid};
 use xmpp_parsers::{
     delay::Delay,
     displayed_markers::Markable,
-    message::{Id, Lang, Message, MessageType},
+    message::{Id, Message, MessageType},
     ns,
     receipts::{Received, Request},
     stanza_id::{OriginId, StanzaId},
 };
 
 /// An outgoing chat message; `id` is both the stanza id and the origin-id,
-/// and a delivery receipt and XEP-0333 markers are requested.
-pub fn outgoing(to: Jid, body: &str, id: &str) -> Message {
-    let mut m = Message::chat(Some(to)).with_body(Lang::new(), body.to_owned());
+/// and a delivery receipt and XEP-0333 markers are requested (not for
+/// reactions and retractions, which nobody reads as messages).
+pub fn outgoing(to: Jid, body: &str, id: &str, extras: &Extras) -> Message {
+    let mut m = Message::chat(Some(to));
     m.id = Some(Id(id.to_owned()));
-    m.with_payload(Request)
-        .with_payload(Markable)
-        .with_payload(OriginId { id: id.to_owned() })
+    let mut m = super::rich::decorate(m, body, extras);
+    if extras.wants_receipt() {
+        m = m.with_payload(Request).with_payload(Markable);
+    }
+    m.with_payload(OriginId { id: id.to_owned() })
 }
 
 /// What an incoming message means.
@@ -83,23 +86,29 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
     if !matches!(m.type_, MessageType::Chat | MessageType::Normal) {
         return Incoming::Ignored;
     }
-    let Some((_, body)) = m.get_best_body_cloned(vec!["en"]) else {
-        if let Some(r) = payload::<Received>(m, "received", ns::RECEIPTS)
-            .into_iter()
-            .next()
-        {
-            if from_me {
-                return Incoming::Ignored; // Our other device confirmed a message.
+    let (body, extras) = super::rich::parse(m);
+    let body = match body {
+        Some(body) => body,
+        // A reaction has no body of its own.
+        None if extras.is_action() => String::new(),
+        None => {
+            if let Some(r) = payload::<Received>(m, "received", ns::RECEIPTS)
+                .into_iter()
+                .next()
+            {
+                if from_me {
+                    return Incoming::Ignored; // Our other device confirmed a message.
+                }
+                return Incoming::Receipt {
+                    from: chat,
+                    id: r.id,
+                };
             }
-            return Incoming::Receipt {
-                from: chat,
-                id: r.id,
-            };
+            if let Some(id) = super::markers::displayed_id(m) {
+                return Incoming::Displayed(Marker { chat, id, from_me });
+            }
+            return Incoming::Ignored;
         }
-        if let Some(id) = super::markers::displayed_id(m) {
-            return Incoming::Displayed(Marker { chat, id, from_me });
-        }
-        return Incoming::Ignored;
     };
     let Tags {
         stanza_id,
@@ -117,6 +126,7 @@ pub fn incoming(m: &Message, own: &BareJid) -> Incoming {
         stanza_id,
         body,
         delay,
+        extras: Box::new(extras),
     })
 }
 
@@ -183,7 +193,12 @@ mod tests {
 
     #[test]
     fn outgoing_message_has_origin_id_and_receipt_request() {
-        let m = outgoing(Jid::new("bob@example.org").unwrap(), "hi", "m1");
+        let m = outgoing(
+            Jid::new("bob@example.org").unwrap(),
+            "hi",
+            "m1",
+            &Extras::default(),
+        );
         let expected: Element = "<message xmlns='jabber:client' type='chat' to='bob@example.org' \
             id='m1'><body>hi</body><request xmlns='urn:xmpp:receipts'/>\
             <markable xmlns='urn:xmpp:chat-markers:0'/><origin-id xmlns='urn:xmpp:sid:0' id='m1'/></message>"
@@ -213,6 +228,7 @@ mod tests {
                 stanza_id: Some("s1".into()),
                 body: "hello".into(),
                 delay: Some(1_031_699_305_000),
+                extras: Default::default(),
             })
         );
     }

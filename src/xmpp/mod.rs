@@ -75,6 +75,7 @@ mod muc_stanza;
 mod ping;
 mod presence;
 pub mod register;
+mod rich;
 mod roster;
 mod sasl;
 mod scram;
@@ -101,6 +102,7 @@ pub use muc::{
     RoomAction, RoomExit, RoomMessage,
 };
 pub use muc_archive::{RoomArchivePage, RoomArchiveQuery};
+pub use rich::{guess_mime, Extras, Reactions};
 pub use session::Session;
 pub use sm::Resumption;
 pub use vcard::COPY_TO_VCARD;
@@ -210,6 +212,8 @@ pub struct IncomingMessage {
     pub body: String,
     /// XEP-0203 delay stamp in ms since the epoch, if the message was delayed.
     pub delay: Option<Millis>,
+    /// A file, a reply, or an action on another message (issue 5).
+    pub extras: Box<Extras>,
 }
 
 /// Which archive query a page of results answers.

@@ -135,6 +135,8 @@ pub struct RoomMessage {
     pub body: String,
     /// XEP-0203 delay (archived or history) in ms since the epoch.
     pub delay: Option<Millis>,
+    /// A file, a reply, or an action on another message (issue 5).
+    pub extras: Box<super::Extras>,
 }
 
 /// A room invitation, direct (XEP-0249) or mediated (XEP-0045 §7.8.2).

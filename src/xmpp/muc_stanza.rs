@@ -37,12 +37,14 @@ pub fn leave(to: FullJid) -> Presence {
 
 /// A groupchat message; `id` is the stanza id and the origin-id. No
 /// receipt request (XEP-0184 §5.3), but markable.
-pub fn groupchat(room: &BareJid, body: &str, id: &str) -> Message {
-    let mut m =
-        Message::groupchat(Some(Jid::from(room.clone()))).with_body(Lang::new(), body.to_owned());
+pub fn groupchat(room: &BareJid, body: &str, id: &str, extras: &super::Extras) -> Message {
+    let mut m = Message::groupchat(Some(Jid::from(room.clone())));
     m.id = Some(Id(id.to_owned()));
-    m.payloads
-        .push(Element::bare("markable", ns::DISPLAYED_MARKERS));
+    let mut m = super::rich::decorate(m, body, extras);
+    if extras.wants_receipt() {
+        m.payloads
+            .push(Element::bare("markable", ns::DISPLAYED_MARKERS));
+    }
     m.with_payload(OriginId { id: id.to_owned() })
 }
 
@@ -311,7 +313,9 @@ pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
         .as_ref()
         .and_then(|f| f.resource())
         .map(|r| r.to_string());
-    let body = m.get_best_body_cloned(vec!["en"]).map(|(_, b)| b);
+    let (body, extras) = super::rich::parse(m);
+    // A reaction has no body of its own.
+    let body = body.or_else(|| extras.is_action().then(String::new));
     let subject = m.get_best_subject_cloned(vec!["en"]).map(|(_, s)| s);
     let (body, nick) = match (body, subject, nick) {
         // XEP-0045 §8.1: a subject without a body is a subject change.
@@ -352,5 +356,6 @@ pub fn groupchat_in(m: &Message, room: &BareJid) -> Groupchat {
         stanza_id,
         body,
         delay,
+        extras: Box::new(extras),
     })
 }

@@ -549,6 +549,7 @@ fn groupchat_messages_are_room_messages_without_receipts() {
             stanza_id: Some("r1".into()),
             body: "hello".into(),
             delay: None,
+            extras: Default::default(),
         })]
     );
 }
@@ -566,10 +567,16 @@ fn groupchat_messages_are_counted_by_sm_and_the_reflection_is_ours() {
     t.sent();
     t.events();
     assert_eq!(
-        t.s.send_room_message("other@conference.example.org", "x", "m0"),
+        t.s.send_room_message(
+            "other@conference.example.org",
+            "x",
+            "m0",
+            &Default::default()
+        ),
         Err(MucError::NotJoined)
     );
-    t.s.send_room_message(ROOM, "hi all", "m1").unwrap();
+    t.s.send_room_message(ROOM, "hi all", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[
         &format!(
             "<message xmlns='jabber:client' type='groupchat' to='{ROOM}' id='m1'>\
@@ -838,6 +845,7 @@ fn archived(id: &str, nick: &str, body: &str) -> RoomMessage {
         stanza_id: Some(id.into()),
         body: body.into(),
         delay: Some(1_704_067_201_000),
+        extras: Default::default(),
     }
 }
 
@@ -938,7 +946,8 @@ fn rooms_are_kept_over_a_resume() {
     t.events();
     t.sent();
     assert_eq!(t.s.room_nick(ROOM), Some("user"));
-    t.s.send_room_message(ROOM, "still here", "m2").unwrap();
+    t.s.send_room_message(ROOM, "still here", "m2", &Default::default())
+        .unwrap();
 }
 
 #[test]

@@ -360,7 +360,8 @@ fn remove_contact_sets_subscription_remove_and_reports_a_failure() {
 #[test]
 fn outgoing_message_carries_origin_id() {
     let mut t = T::online();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[
         "<message xmlns='jabber:client' type='chat' to='bob@example.org' id='m1'>\
         <body>hi</body><request xmlns='urn:xmpp:receipts'/>\
@@ -397,6 +398,7 @@ fn incoming_message_ignores_a_stanza_id_from_a_foreign_by() {
             stanza_id: sid.map(str::to_owned),
             body: body.into(),
             delay: None,
+            extras: Default::default(),
         })
     };
     assert_eq!(
@@ -469,7 +471,7 @@ fn malformed_frame_does_not_end_the_session() {
         [Event::Malformed { .. }, Event::Malformed { .. }]
     ));
     assert!(t.s.is_online());
-    t.s.send_message("bob@example.org", "still here", "m2")
+    t.s.send_message("bob@example.org", "still here", "m2", &Default::default())
         .unwrap();
 }
 

@@ -31,8 +31,10 @@ fn dropped_with_m2_unacked() -> (T, Resumption) {
     let mut t = T::online_sm();
     t.recv(BOB_MESSAGE);
     t.recv("<presence xmlns='jabber:client' from='bob@example.org/a'/>");
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
-    t.s.send_message("bob@example.org", "two", "m2").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
+    t.s.send_message("bob@example.org", "two", "m2", &Default::default())
+        .unwrap();
     t.recv(&a(5));
     t.sent();
     assert!(t.events().contains(&sent("m1")));
@@ -71,7 +73,8 @@ fn stream_management_is_enabled_first_after_bind_when_offered() {
 #[test]
 fn stream_management_is_not_enabled_when_not_offered() {
     let mut t = T::online();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "hi", "m1")]);
     assert_eq!(t.events(), vec![sent("m1")], "sent at once without SM");
     t.recv(R);
@@ -104,10 +107,13 @@ fn inbound_stanzas_are_counted_from_enabled_on() {
 fn sent_is_reported_in_order_when_the_server_acks() {
     let mut t = T::online_sm();
     // Outbound so far: roster, presence, disco, carbons (h would be 4).
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "one", "m1"), R]);
-    t.s.send_message("bob@example.org", "two", "m2").unwrap();
-    t.s.send_message("bob@example.org", "three", "m3").unwrap();
+    t.s.send_message("bob@example.org", "two", "m2", &Default::default())
+        .unwrap();
+    t.s.send_message("bob@example.org", "three", "m3", &Default::default())
+        .unwrap();
     t.expect_sent(&[
         &chat("bob@example.org", "two", "m2"),
         &chat("bob@example.org", "three", "m3"),
@@ -118,7 +124,8 @@ fn sent_is_reported_in_order_when_the_server_acks() {
     assert_eq!(t.events(), vec![sent("m1"), sent("m2")]);
     // m3 went out after our request: it asks again rather than wait.
     t.expect_sent(&[R]);
-    t.s.send_message("bob@example.org", "four", "m4").unwrap();
+    t.s.send_message("bob@example.org", "four", "m4", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "four", "m4")]);
     t.recv(&a(8));
     assert_eq!(t.events(), vec![sent("m3"), sent("m4")]);
@@ -128,7 +135,8 @@ fn sent_is_reported_in_order_when_the_server_acks() {
 #[test]
 fn an_ack_for_more_than_we_sent_is_reported_and_ignored() {
     let mut t = T::online_sm();
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
     t.sent();
     t.recv(&a(50));
     let events = t.events();
@@ -147,7 +155,8 @@ fn refused_enable_reports_the_waiting_messages_as_sent() {
     t.bind_with(SM_FEATURES);
     t.sent();
     t.events();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "hi", "m1")]);
     assert_eq!(t.events(), vec![]);
     t.recv(
@@ -155,7 +164,8 @@ fn refused_enable_reports_the_waiting_messages_as_sent() {
             xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
     );
     assert_eq!(t.events(), vec![sent("m1")]);
-    t.s.send_message("bob@example.org", "again", "m2").unwrap();
+    t.s.send_message("bob@example.org", "again", "m2", &Default::default())
+        .unwrap();
     assert_eq!(t.events(), vec![sent("m2")]);
     t.s.handle_disconnect();
     t.events();
@@ -165,15 +175,18 @@ fn refused_enable_reports_the_waiting_messages_as_sent() {
 #[test]
 fn send_message_is_idempotent_while_the_id_is_unacked() {
     let mut t = T::online_sm();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.sent();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     assert_eq!(t.sent(), vec![]);
     t.recv(&a(5));
     assert_eq!(t.events(), vec![sent("m1")]);
     // Acked: the server has it. An outbox read before the Sent tick was
     // stored sends nothing twice; the tick is confirmed again.
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     assert_eq!(t.sent(), vec![]);
     assert_eq!(t.events(), vec![sent("m1")]);
     // A bounce makes it sendable again (Retry keeps the id).
@@ -183,7 +196,8 @@ fn send_message_is_idempotent_while_the_id_is_unacked() {
          </error></message>",
     );
     t.events();
-    t.s.send_message("bob@example.org", "hi", "m1").unwrap();
+    t.s.send_message("bob@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     assert_eq!(t.sent().len(), 2, "the message and an ack request");
 }
 
@@ -208,7 +222,8 @@ fn what_the_server_acknowledged_is_not_sent_again_after_a_refused_resume() {
     assert!(t.s.is_online());
     t.events();
     t.sent();
-    t.s.send_message("bob@example.org", "two", "m2").unwrap();
+    t.s.send_message("bob@example.org", "two", "m2", &Default::default())
+        .unwrap();
     assert_eq!(t.sent(), vec![], "not sent twice");
 }
 
@@ -236,9 +251,11 @@ fn resumption_resends_only_unacked_stanzas_and_counters_continue() {
     t.recv(R);
     t.expect_sent(&[&a(3)]);
     // The shell re-sends its outbox: m2 is still unacked, so nothing goes out.
-    t.s.send_message("bob@example.org", "two", "m2").unwrap();
+    t.s.send_message("bob@example.org", "two", "m2", &Default::default())
+        .unwrap();
     assert_eq!(t.sent(), vec![]);
-    t.s.send_message("bob@example.org", "three", "m3").unwrap();
+    t.s.send_message("bob@example.org", "three", "m3", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "three", "m3")]);
     t.recv(&a(7));
     assert_eq!(t.events(), vec![sent("m2"), sent("m3")]);
@@ -292,7 +309,8 @@ fn refused_resumption_binds_afresh_without_resending() {
         "{events:?}"
     );
     // The shell's outbox re-sends m2 with the same id.
-    t.s.send_message("bob@example.org", "two", "m2").unwrap();
+    t.s.send_message("bob@example.org", "two", "m2", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "two", "m2")]);
 }
 
@@ -403,7 +421,8 @@ fn check_alive_answered_keeps_the_session() {
 #[test]
 fn a_message_left_out_of_an_ack_is_asked_for_again_with_the_ping() {
     let mut t = T::online_sm();
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "one", "m1"), R]);
     // A short answer: the server had not counted m1 yet.
     t.recv(&a(4));
@@ -421,7 +440,8 @@ fn a_message_left_out_of_an_ack_is_asked_for_again_with_the_ping() {
 #[test]
 fn a_message_whose_ack_does_not_come_makes_the_session_check_the_connection() {
     let mut t = T::online_sm();
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
     t.expect_sent(&[&chat("bob@example.org", "one", "m1"), R]);
     assert_eq!(t.s.poll_timeout(), Some(t.now + 10_000));
     t.advance(10_000);
@@ -443,7 +463,8 @@ fn a_message_whose_ack_does_not_come_makes_the_session_check_the_connection() {
 #[test]
 fn an_ack_in_time_means_no_extra_ping() {
     let mut t = T::online_sm();
-    t.s.send_message("bob@example.org", "one", "m1").unwrap();
+    t.s.send_message("bob@example.org", "one", "m1", &Default::default())
+        .unwrap();
     t.sent();
     t.advance(5_000);
     t.recv(&a(5));
@@ -455,7 +476,8 @@ fn an_ack_in_time_means_no_extra_ping() {
 #[test]
 fn a_bounce_before_its_ack_still_lets_retry_send_it() {
     let mut t = T::online_sm();
-    t.s.send_message("ghost@example.org", "hi", "m1").unwrap();
+    t.s.send_message("ghost@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     t.sent();
     // Prosody bounces first, then acks the stanza it handled.
     t.recv(
@@ -465,6 +487,7 @@ fn a_bounce_before_its_ack_still_lets_retry_send_it() {
     );
     t.recv(&a(5));
     t.events();
-    t.s.send_message("ghost@example.org", "hi", "m1").unwrap();
+    t.s.send_message("ghost@example.org", "hi", "m1", &Default::default())
+        .unwrap();
     assert_eq!(t.sent().len(), 2, "the retried message and an ack request");
 }

@@ -248,6 +248,10 @@ impl Store for IndexedDbStore {
         batch::put_messages(self, messages).await
     }
 
+    async fn delete_message(&self, id: &str) -> Result<(), StoreError> {
+        self.delete_key(MESSAGES, id).await
+    }
+
     async fn message(&self, id: &str) -> Result<Option<StoredMessage>, StoreError> {
         let tx = self.read(MESSAGES)?;
         let record: Option<MessageRecord> = tx

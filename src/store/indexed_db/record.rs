@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::store::StoreError;
 
-use crate::chat::{MessageStatus, StoredMessage};
+use crate::chat::{MessageStatus, Rich, StoredMessage};
 
 /// Value of [`MessageRecord::pending`] for messages in the outbox.
 pub const IN_OUTBOX: u8 = 1;
@@ -32,6 +32,9 @@ pub struct MessageRecord {
     /// the outbox appears in the `pending` index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<u8>,
+    /// Issue 5; absent in records written before it and for plain text.
+    #[serde(default, skip_serializing_if = "Rich::is_empty")]
+    pub rich: Rich,
 }
 
 impl From<&StoredMessage> for MessageRecord {
@@ -48,6 +51,7 @@ impl From<&StoredMessage> for MessageRecord {
             stanza_id: message.stanza_id.clone(),
             error: message.error.clone(),
             pending: in_outbox.then_some(IN_OUTBOX),
+            rich: message.rich.clone(),
         }
     }
 }
@@ -64,6 +68,7 @@ impl From<MessageRecord> for StoredMessage {
             status: record.status,
             stanza_id: record.stanza_id,
             error: record.error,
+            rich: record.rich,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::super::muc_admin::{self as admin, RoomConfig};
 use super::super::muc_archive::{self as archive, RoomArchiveQuery, RoomResult};
 use super::super::muc_rooms::{MucPurpose, Phase, Room, Step};
 use super::super::muc_stanza::{self as stanza, Groupchat};
-use super::super::Event;
+use super::super::{Event, Extras};
 use super::Session;
 use jid::{BareJid, FullJid, Jid};
 use minidom::Element;
@@ -176,7 +176,13 @@ impl Session {
     /// Counted by XEP-0198 like a chat message (`Event::Sent`), idempotent
     /// while unacknowledged. The room's reflection (`Event::RoomMessage`
     /// with `from_me` and this origin-id) confirms the room distributed it.
-    pub fn send_room_message(&mut self, room: &str, body: &str, id: &str) -> Result<(), MucError> {
+    pub fn send_room_message(
+        &mut self,
+        room: &str,
+        body: &str,
+        id: &str,
+        extras: &Extras,
+    ) -> Result<(), MucError> {
         if !self.is_online() {
             return Err(MucError::NotConnected);
         }
@@ -187,7 +193,7 @@ impl Session {
         if self.already_sent(id) {
             return Ok(());
         }
-        let m = stanza::groupchat(&room, body, id);
+        let m = stanza::groupchat(&room, body, id, extras);
         self.send_tracked(m.into(), Some(id.to_owned()));
         self.request_ack();
         Ok(())

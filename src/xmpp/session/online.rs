@@ -8,7 +8,7 @@ use super::super::mam::{self, ArchiveResult, Paging};
 use super::super::message::{self, Incoming};
 use super::super::ping::{self, ALIVE_TIMEOUT};
 use super::super::{chatstates, disco, markers, presence, roster};
-use super::super::{ArchiveQuery, Event, Presence, SessionError};
+use super::super::{ArchiveQuery, Event, Extras, Presence, SessionError};
 use super::{Session, State};
 use crate::chat::{Availability, Millis, Subscription};
 use jid::{BareJid, Jid};
@@ -29,7 +29,15 @@ impl Session {
     /// Send a chat message; `id` is both the stanza id and the XEP-0359
     /// origin-id. Idempotent while `id` waits for its XEP-0198 ack: the
     /// shell may re-send its outbox after `Event::Resumed`/`Event::Online`.
-    pub fn send_message(&mut self, to: &str, body: &str, id: &str) -> Result<(), SessionError> {
+    /// `extras` makes it a file, a reply, a correction, reactions or a
+    /// retraction (issue 5).
+    pub fn send_message(
+        &mut self,
+        to: &str,
+        body: &str,
+        id: &str,
+        extras: &Extras,
+    ) -> Result<(), SessionError> {
         if !self.is_online() {
             return Err(SessionError::ConnectionLost);
         }
@@ -39,8 +47,8 @@ impl Session {
             return Ok(());
         }
         let to_bare = to.to_bare();
-        let mut m = message::outgoing(to, body, id);
-        if self.may_confirm(to_bare.as_str()) {
+        let mut m = message::outgoing(to, body, id, extras);
+        if extras.wants_receipt() && self.may_confirm(to_bare.as_str()) {
             // XEP-0085 §5.1: a message we send says we are active.
             m = chatstates::with_state(m, chatstates::ChatState::Active);
         }
