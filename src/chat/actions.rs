@@ -249,6 +249,7 @@ impl ChatState {
             attachment: t.rich.attachment.clone(),
             ..Rich::default()
         };
+        self.done = Some(format!("Forwarded to {}", self.display_name(&to)));
         self.send_in(to, t.body.clone(), id, rich, now)
     }
 

@@ -249,6 +249,7 @@ fn forwarding_sends_a_copy_to_another_chat_without_opening_it() {
         .iter()
         .any(|e| matches!(e, Effect::SaveMessage(m) if m.id == "f1" && m.chat == "carol@x")));
     assert_eq!(s.chats["carol@x"].last_preview, "hello there");
+    assert_eq!(s.done.as_deref(), Some("Forwarded to carol@x"));
 }
 
 #[test]

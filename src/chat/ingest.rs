@@ -92,16 +92,17 @@ impl Batch {
 }
 
 /// The store key of a message: the XEP-0359 origin-id the author chose
-/// (which is also the id of our own messages), else the archive id, else
-/// the stanza id scoped to the chat. Messages with none of these cannot be
+/// (which is also the id of our own messages), else the author's stanza id
+/// scoped to the chat (what their corrections, reactions and retractions
+/// name), else the archive id. Messages with none of these cannot be
 /// deduplicated and get a key from their body and time.
 pub fn key(m: &IncomingMessage) -> MessageKey {
     let chat = bare(&m.chat);
     let id = m
         .origin_id
         .clone()
-        .or_else(|| m.stanza_id.clone())
         .or_else(|| m.id.as_ref().map(|id| format!("{chat}/{id}")))
+        .or_else(|| m.stanza_id.clone())
         .unwrap_or_else(|| format!("{chat}/{}/{}", m.delay.unwrap_or(0), m.body.len()));
     MessageKey {
         id,

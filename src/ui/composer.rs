@@ -1,9 +1,31 @@
 //! The message composer: Enter sends, Shift+Enter makes a new line; in a
-//! group, "@" offers the members to mention.
+//! group, "@" offers the members to mention. It also answers a message
+//! ("Replying to …") or corrects one of ours ("Editing message"; Arrow Up
+//! in an empty composer edits our last message), as WhatsApp does.
 
+use super::message_actions::Compose;
 use super::state::use_app;
 use crate::chat::reducer::Input;
+use crate::chat::StoredMessage;
 use leptos::prelude::*;
+
+/// Puts the caret in the composer (after "Reply" or "Edit").
+pub fn focus() {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("textarea.composer-text").ok().flatten());
+    if let Some(el) =
+        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The loaded message the composer refers to, if it is still there.
+fn referred(ctx: super::state::AppCtx, id: &str) -> Option<StoredMessage> {
+    ctx.chat
+        .with(|s| s.messages.iter().find(|m| m.id == id).cloned())
+}
 
 #[component]
 pub fn Composer() -> impl IntoView {
@@ -39,10 +61,14 @@ pub fn Composer() -> impl IntoView {
         }
         text.set(String::new());
         pause_timer.set_value(None);
-        ctx.dispatch(Input::Send {
-            body,
-            id: crate::net::ids::random_id(),
-        });
+        let id = crate::net::ids::random_id();
+        let input = match ctx.compose.get_untracked() {
+            Compose::New => Input::Send { body, id },
+            Compose::Reply(target) => Input::Reply { body, id, target },
+            Compose::Edit(target) => Input::Edit { target, body, id },
+        };
+        ctx.compose.set(Compose::New);
+        ctx.dispatch(input);
         if let Some(el) = area.get() {
             let _ = el.focus();
         }
@@ -54,9 +80,45 @@ pub fn Composer() -> impl IntoView {
         let current = open.get();
         if previous.is_some_and(|p| p != current) {
             text.set(String::new());
+            ctx.compose.set(Compose::New);
         }
         current
     });
+    // Editing starts from the message's text; leaving edit mode empties it.
+    Effect::new(move |was_editing: Option<bool>| {
+        let compose = ctx.compose.get();
+        let editing = matches!(compose, Compose::Edit(_));
+        if let Compose::Edit(id) = &compose {
+            // Untracked: only a change of mode may reset the draft, not
+            // every state change while the user types.
+            if let Some(m) = untrack(|| referred(ctx, id)) {
+                text.set(m.body.clone());
+            }
+        } else if was_editing == Some(true) {
+            text.set(String::new());
+        }
+        editing
+    });
+    // What the banner above the field says.
+    let banner = Memo::new(move |_| {
+        let (verb, id) = match ctx.compose.get() {
+            Compose::New => return None,
+            Compose::Reply(id) => ("Replying to", id),
+            Compose::Edit(id) => ("Editing message", id),
+        };
+        let m = referred(ctx, &id)?;
+        let who = if verb == "Editing message" {
+            String::new()
+        } else {
+            super::message_view::author_name(ctx, &m)
+        };
+        let line = crate::chat::actions::summary(&m.body, &m.rich);
+        Some((verb, who, line))
+    });
+    let cancel = move |_| {
+        ctx.compose.set(Compose::New);
+        focus();
+    };
     // "@ann" being typed at the end of the draft: the members whose nick
     // starts with what follows the "@" (not ourselves).
     let mention_prefix = move || {
@@ -107,8 +169,20 @@ pub fn Composer() -> impl IntoView {
                 }/>
             </ul>
         </Show>
+        {move || banner.get().map(|(verb, who, line)| {
+            let cancel_label = if verb == "Replying to" { "Cancel reply" } else { "Cancel editing" };
+            view! {
+                <div class="compose-banner" role="status" aria-label=verb>
+                    <div class="quote-inner">
+                        <span class="quote-author">{format!("{verb} {who}").trim_end().to_owned()}</span>
+                        <span class="quote-text">{line}</span>
+                    </div>
+                    <button type="button" class="quiet" aria-label=cancel_label on:click=cancel>"✕"</button>
+                </div>
+            }
+        })}
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send() }>
-            <textarea aria-label="Message" rows="1" placeholder="Message" node_ref=area
+            <textarea aria-label="Message" rows="1" placeholder="Message" node_ref=area class="composer-text"
                 prop:value=move || text.get()
                 on:input=move |ev| typed(event_target_value(&ev))
                 on:keydown=move |ev| {
@@ -122,6 +196,21 @@ pub fn Composer() -> impl IntoView {
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         send();
+                    }
+                    if ev.key() == "Escape" && ctx.compose.get_untracked() != Compose::New {
+                        ctx.compose.set(Compose::New);
+                    }
+                    // Arrow Up in an empty composer edits our last message.
+                    if ev.key() == "ArrowUp" && text.with_untracked(String::is_empty) {
+                        let last = ctx.chat.with_untracked(|s| {
+                            s.messages.iter().rev()
+                                .find(|m| m.from_me && !m.rich.retracted && m.rich.attachment.is_none())
+                                .map(|m| m.id.clone())
+                        });
+                        if let Some(id) = last {
+                            ev.prevent_default();
+                            ctx.compose.set(Compose::Edit(id));
+                        }
                     }
                 }></textarea>
             <button type="submit" class="primary send">"Send"</button>

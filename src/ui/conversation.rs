@@ -18,7 +18,7 @@ use std::collections::HashMap;
 enum Row {
     Day(String),
     Divider,
-    Message(StoredMessage, Option<ReadBy>),
+    Message(Box<StoredMessage>, Option<ReadBy>),
 }
 
 impl Row {
@@ -26,14 +26,30 @@ impl Row {
         match self {
             Row::Day(label) => format!("day:{label}"),
             Row::Divider => "divider".to_owned(),
+            // Anything shown that can change makes a new row.
             Row::Message(m, read) => format!(
-                "{}:{}:{}",
+                "{}:{}:{}:{}:{:?}:{}:{}",
                 m.id,
                 m.status.label(),
-                read.as_ref().map_or(0, |r| r.count)
+                read.as_ref().map_or(0, |r| r.count),
+                m.rich.retracted,
+                m.rich.edited,
+                m.rich.reactions.values().map(Vec::len).sum::<usize>(),
+                fingerprint(m),
             ),
         }
     }
+}
+
+/// Changes when the text or the reactions change (same-length edits, a
+/// swapped emoji).
+fn fingerprint(m: &StoredMessage) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    m.body.hash(&mut h);
+    m.rich.reactions.hash(&mut h);
+    m.rich.attachment.as_ref().map(|a| &a.url).hash(&mut h);
+    h.finish()
 }
 
 fn rows(
@@ -53,7 +69,10 @@ fn rows(
         if divider == Some(m.id.as_str()) {
             out.push(Row::Divider);
         }
-        out.push(Row::Message(m.clone(), read_by.get(&m.id).cloned()));
+        out.push(Row::Message(
+            Box::new(m.clone()),
+            read_by.get(&m.id).cloned(),
+        ));
     }
     out
 }
@@ -171,7 +190,7 @@ pub fn Conversation() -> impl IntoView {
                 <For each=list key=Row::key children=move |row: Row| match row {
                     Row::Day(label) => view! { <div class="day" role="separator" aria-label=label.clone()><span>{label.clone()}</span></div> }.into_any(),
                     Row::Divider => view! { <div class="divider" role="separator" aria-label="New messages"><span>"New messages"</span></div> }.into_any(),
-                    Row::Message(m, read_by) => view! { <MessageView message=m read_by=read_by/> }.into_any(),
+                    Row::Message(m, read_by) => view! { <MessageView message=*m read_by=read_by/> }.into_any(),
                 }/>
             </div>
             <Show when=move || group.get() && show_members.get()>
@@ -181,6 +200,24 @@ pub fn Conversation() -> impl IntoView {
                 <ContactDetails jid/>
             </Show>
             <Composer/>
+            <ImageViewer/>
         </section>
+    }
+}
+
+/// The image viewer: a shared photo over the whole window.
+#[component]
+fn ImageViewer() -> impl IntoView {
+    let ctx = use_app();
+    view! {
+        {move || ctx.viewer.get().map(|url| view! {
+            <div class="backdrop viewer" on:keydown=move |ev| if ev.key() == "Escape" { ctx.viewer.set(None) }
+                on:click=move |_| ctx.viewer.set(None)>
+                <div role="dialog" aria-modal="true" aria-label="Image viewer" class="viewer-frame">
+                    <img src=url alt="Shared image"/>
+                    <button type="button" class="primary" autofocus=true on:click=move |_| ctx.viewer.set(None)>"Close"</button>
+                </div>
+            </div>
+        })}
     }
 }

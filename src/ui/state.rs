@@ -57,6 +57,12 @@ pub struct AppCtx {
     /// A group address to offer in the Join group dialog (an `xmpp:…?join`
     /// link was followed).
     pub join_prefill: RwSignal<Option<String>>,
+    /// Whether the composer answers or corrects a message.
+    pub compose: RwSignal<super::message_actions::Compose>,
+    /// The message whose actions menu (or one of its panes) is open.
+    pub msg_menu: RwSignal<Option<(String, super::message_actions::Pane)>>,
+    /// The image open in the viewer (its URL).
+    pub viewer: RwSignal<Option<String>>,
     ctl: StoredValue<Rc<Controller>, LocalStorage>,
 }
 
@@ -129,6 +135,9 @@ pub fn provide_app() -> AppCtx {
         default_server: RwSignal::new(String::new()),
         avatars: RwSignal::new(HashMap::new()),
         join_prefill: RwSignal::new(None),
+        compose: RwSignal::new(Default::default()),
+        msg_menu: RwSignal::new(None),
+        viewer: RwSignal::new(None),
         ctl: StoredValue::new_local(controller.clone()),
     };
     controller.ctx.set(Some(ctx));
