@@ -9,7 +9,7 @@
 use confab::net::register::Registrar;
 use confab::net::{Client, ClientEvent, ConnState};
 use confab::xmpp::register::RegistrationEvent;
-use confab::xmpp::{Config, Credentials, Event, SessionError};
+use confab::xmpp::{Config, Credentials, Event, SessionError, UploadError};
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -223,5 +223,198 @@ async fn a_remembered_session_retries_an_unreachable_server_with_backoff() {
             "first retry after 0.5–1 s, got {ms}"
         );
     }
+    client.stop();
+}
+
+// ---- XEP-0363 HTTP File Upload against Prosody's mod_http_file_share ----
+
+/// Prosody's limit in scripts/prosody/confab.cfg.lua.
+const UPLOAD_MAX: u64 = 50 * 1024 * 1024;
+
+/// A fresh account online (its bare JID), with the upload service
+/// discovery done.
+async fn online_with_upload(label: &str) -> (Client, mpsc::UnboundedReceiver<ClientEvent>, String) {
+    let password = "upload-secret";
+    let account = register(&unique(label), password).await;
+    let (client, mut rx) = connect(&account, password, false);
+    let service = wait_for(&mut rx, "UploadService", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::UploadService { .. }))
+    })
+    .await;
+    let ClientEvent::Xmpp(Event::UploadService { jid, max_size }) = service else {
+        unreachable!()
+    };
+    assert_eq!(jid, "upload.localhost");
+    assert_eq!(max_size, Some(UPLOAD_MAX), "the 50 MiB of the test config");
+    assert_eq!(
+        client.upload_service().and_then(|s| s.max_size),
+        Some(UPLOAD_MAX)
+    );
+    (client, rx, account)
+}
+
+/// `len` bytes that differ from position to position (a swapped or
+/// dropped chunk would show), as a Blob of `mime`.
+fn blob(len: usize, mime: &str) -> (Vec<u8>, web_sys::Blob) {
+    let bytes: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).expect("Blob");
+    (bytes, blob)
+}
+
+struct Slot {
+    put_url: String,
+    get_url: String,
+    headers: Vec<(String, String)>,
+}
+
+async fn slot(
+    client: &Client,
+    rx: &mut mpsc::UnboundedReceiver<ClientEvent>,
+    request: &str,
+    filename: &str,
+    size: u64,
+) -> Slot {
+    client
+        .request_upload_slot(request, filename, size, "application/octet-stream")
+        .expect("a slot request within the limit goes out");
+    let answer = wait_for(rx, "the slot", |e| {
+        matches!(e, ClientEvent::Xmpp(Event::UploadSlot { request: r, .. } | Event::UploadFailed { request: r, .. }) if r == request)
+    })
+    .await;
+    match answer {
+        ClientEvent::Xmpp(Event::UploadSlot {
+            put_url,
+            get_url,
+            headers,
+            ..
+        }) => Slot {
+            put_url,
+            get_url,
+            headers,
+        },
+        other => panic!("no slot: {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_file_is_put_with_progress_and_comes_back_byte_for_byte() {
+    let (client, mut rx, _) = online_with_upload("upload").await;
+    let size = 1024 * 1024 + 17;
+    let slot = slot(&client, &mut rx, "file-1", "one mb.bin", size as u64).await;
+    assert!(
+        slot.headers.iter().any(|(name, _)| name == "Authorization"),
+        "Prosody's slot carries its token: {:?}",
+        slot.headers
+    );
+    let (bytes, body) = blob(size, "application/octet-stream");
+    let progress = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(u64, u64)>::new()));
+    let seen = progress.clone();
+    let (_handle, done) =
+        confab::net::upload::put(&slot.put_url, &slot.headers, &body, move |sent, total| {
+            seen.borrow_mut().push((sent, total))
+        });
+    done.await.expect("the PUT is stored");
+    let progress = progress.borrow().clone();
+    assert!(!progress.is_empty(), "progress was reported");
+    assert_eq!(
+        progress.last(),
+        Some(&(size as u64, size as u64)),
+        "progress reached the total: {progress:?}"
+    );
+    assert!(
+        progress.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows: {progress:?}"
+    );
+    // Download through the GET URL (cross-origin too) and compare.
+    let response = gloo_net::http::Request::get(&slot.get_url)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    let downloaded = response.binary().await.expect("body");
+    assert_eq!(downloaded.len(), bytes.len());
+    assert!(
+        downloaded == bytes,
+        "the bytes that come back are the bytes sent"
+    );
+    client.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_file_above_the_servers_limit_is_refused_without_asking() {
+    let (client, mut rx, account) = online_with_upload("toolarge").await;
+    let refused = client.request_upload_slot(
+        "big-1",
+        "huge.bin",
+        UPLOAD_MAX + 1,
+        "application/octet-stream",
+    );
+    assert_eq!(refused, Err(UploadError::TooLarge { max: UPLOAD_MAX }));
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "The file is too large: this server accepts files up to 52.4 MB."
+    );
+    // Nothing was asked, so nothing comes back for it; the session goes on.
+    assert!(client.send_message(&account, "still here", "after-big"));
+    loop {
+        match next(&mut rx, 10_000, "Sent after the refusal").await {
+            ClientEvent::Xmpp(
+                Event::UploadSlot { request, .. } | Event::UploadFailed { request, .. },
+            ) => {
+                panic!("the server was asked for {request}")
+            }
+            ClientEvent::Xmpp(Event::Sent { id }) if id == "after-big" => break,
+            _ => {}
+        }
+    }
+    client.stop();
+}
+
+#[wasm_bindgen_test]
+async fn cancel_aborts_a_running_upload_and_the_server_keeps_nothing() {
+    let (client, mut rx, _) = online_with_upload("cancel").await;
+    let size = 20 * 1000 * 1000;
+    let slot = slot(&client, &mut rx, "file-2", "twenty.bin", size as u64).await;
+    let (_, body) = blob(size, "application/octet-stream");
+    // Cancel from the first progress report, so the body is surely still
+    // going out (on loopback 20 MB leave in well under a second).
+    let handle = std::rc::Rc::new(std::cell::RefCell::new(
+        None::<confab::net::upload::UploadHandle>,
+    ));
+    let first = std::rc::Rc::new(std::cell::Cell::new(None::<u64>));
+    let (h, f) = (handle.clone(), first.clone());
+    let (started, done) =
+        confab::net::upload::put(&slot.put_url, &slot.headers, &body, move |sent, _| {
+            if f.get().is_none() {
+                f.set(Some(sent));
+                if let Some(handle) = h.borrow().as_ref() {
+                    handle.cancel();
+                }
+            }
+        });
+    *handle.borrow_mut() = Some(started);
+    assert_eq!(done.await, Err(confab::net::upload::PutError::Cancelled));
+    let first = first
+        .get()
+        .expect("a progress report came before the cancel");
+    assert!(
+        first < size as u64,
+        "cancelled mid-way, at {first} of {size}"
+    );
+    // The server stored nothing under the slot: Prosody answers 410 Gone
+    // for a slot it issued that holds no file (404 is for unknown slots).
+    let response = gloo_net::http::Request::get(&slot.get_url)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        response.status(),
+        410,
+        "a cancelled upload is not downloadable"
+    );
     client.stop();
 }

@@ -90,5 +90,20 @@ Component "conference.localhost" "muc"
 	modules_enabled = { "muc_mam"; "vcard_muc" }
 	restrict_room_creation = false
 
+-- XEP-0363 HTTP File Upload. The slot URLs are built from the component's
+-- host and the HTTP port Prosody listens on: http://upload.localhost:PORT/file_share/…
+-- (so no http_host/http_external_url is needed). Chromium resolves every
+-- *.localhost name to loopback by itself (no /etc/hosts entry; curl needs
+-- --resolve), so the browser reaches them. The app is served from another
+-- origin (scripts/serve.mjs, the wasm test runner), so the PUT is cross-origin
+-- with the slot's Authorization header: mod_http_file_share declares CORS for
+-- its routes (the request's Origin echoed, credentials allowed, methods
+-- OPTIONS/PUT/GET, headers Content-Type + Authorization), and the preflight
+-- passes with no CORS setting here. tests/net_web.rs checks PUT and GET.
 Component "upload.localhost" "http_file_share"
-	http_file_share_size_limit = 10 * 1024 * 1024
+	-- 50 MiB per file, announced as max-file-size in disco#info.
+	http_file_share_size_limit = 50 * 1024 * 1024
+	-- The default daily quota is 10 files' worth per account (500 MiB at this
+	-- limit); the tests and benches upload 20 MB files many times a day, so
+	-- allow 10 GiB a day.
+	http_file_share_daily_quota = 10 * 1024 * 1024 * 1024

@@ -1021,6 +1021,11 @@ impl ChatState {
             Event::RoomActionDone { room, action } => self.room_action_done(room, action),
             Event::PublicRooms { rooms } => self.public_rooms(rooms),
             Event::MemberList { room, members } => self.member_list(room, members),
+            // XEP-0363 (core branch): placeholder so the crate compiles; the
+            // UI work replaces it with real handling of the upload events.
+            Event::UploadService { .. } | Event::UploadSlot { .. } | Event::UploadFailed { .. } => {
+                vec![]
+            }
         }
     }
 

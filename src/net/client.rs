@@ -7,7 +7,10 @@ use super::now;
 use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
 use crate::chat::Millis;
-use crate::xmpp::{Config, Event, Extras, Presence, Resumption, Session, SessionError};
+use crate::xmpp::{
+    Config, Event, Extras, Presence, Resumption, Session, SessionError, UploadError,
+    UploadService,
+};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -355,6 +358,39 @@ impl Client {
     /// The image `hash` of `jid` → `Event::Avatar` (when online).
     pub fn fetch_avatar(&self, jid: &str, hash: &str) {
         self.with_session(|s| s.fetch_avatar(jid, hash));
+    }
+
+    // ---- XEP-0363 HTTP File Upload ----
+
+    /// Asks the server's upload service for a slot for a file of `size`
+    /// bytes; `request` (the id of the message the file goes with) comes
+    /// back in `Event::UploadSlot` or `Event::UploadFailed`. Refused at
+    /// once, with no stanza sent, when offline, when the server accepts no
+    /// files or when the file is above its limit. The PUT is
+    /// `net::upload::put`.
+    pub fn request_upload_slot(
+        &self,
+        request: &str,
+        filename: &str,
+        size: u64,
+        content_type: &str,
+    ) -> Result<(), UploadError> {
+        let mut result = Err(UploadError::NotConnected);
+        self.with_session(|s| {
+            result = s.request_upload_slot(request, filename, size, content_type);
+        });
+        result
+    }
+
+    /// The upload service found after the current session went online
+    /// (`Event::UploadService` reported it); `None` when there is none or
+    /// discovery has not finished.
+    pub fn upload_service(&self) -> Option<UploadService> {
+        self.0
+            .borrow()
+            .session
+            .as_ref()
+            .and_then(|s| s.upload_service().cloned())
     }
 
     /// The page became visible or the network changed: check a live

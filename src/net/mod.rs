@@ -7,6 +7,7 @@ pub mod ids;
 pub mod register;
 mod socket;
 pub mod timer;
+pub mod upload;
 
 pub use client::{Client, ClientEvent, ConnState};
 

@@ -9,7 +9,9 @@ const DISCO_WITH_BLOCKING: &str = "<iq xmlns='jabber:client' type='result' from=
     id='id3'><query xmlns='http://jabber.org/protocol/disco#info'>\
     <identity category='server' type='im'/><feature var='urn:xmpp:blocking'/></query></iq>";
 
-/// Online with bob in the roster and the block list `items` fetched (id5).
+/// Online with bob in the roster and the block list `items` fetched (id5);
+/// the upload service discovery that follows the server's disco#info (id6)
+/// finds nothing.
 fn online_blocking(items: &str) -> T {
     let mut t = T::online();
     t.recv(
@@ -17,8 +19,13 @@ fn online_blocking(items: &str) -> T {
          <item jid='bob@example.org' subscription='both'/></query></iq>",
     );
     t.recv(DISCO_WITH_BLOCKING);
-    t.expect_sent(&["<iq xmlns='jabber:client' type='get' id='id5'>\
-        <blocklist xmlns='urn:xmpp:blocking'/></iq>"]);
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' id='id5'>\
+         <blocklist xmlns='urn:xmpp:blocking'/></iq>",
+        "<iq xmlns='jabber:client' type='get' id='id6' to='example.org'>\
+         <query xmlns='http://jabber.org/protocol/disco#items'/></iq>",
+    ]);
+    t.recv("<iq xmlns='jabber:client' type='result' id='id6' from='example.org'/>");
     t.recv(&format!(
         "<iq xmlns='jabber:client' type='result' id='id5'>\
          <blocklist xmlns='urn:xmpp:blocking'>{items}</blocklist></iq>"
@@ -61,7 +68,11 @@ fn no_block_list_without_server_support() {
          <query xmlns='http://jabber.org/protocol/disco#info'>\
          <feature var='urn:xmpp:ping'/></query></iq>",
     );
-    assert_eq!(t.sent(), vec![]);
+    // Only the upload service discovery, no block list request.
+    t.expect_sent(&[
+        "<iq xmlns='jabber:client' type='get' id='id5' to='example.org'>\
+        <query xmlns='http://jabber.org/protocol/disco#items'/></iq>",
+    ]);
 }
 
 #[test]
@@ -69,14 +80,14 @@ fn block_and_unblock_report_once_even_with_the_servers_push() {
     let mut t = online_blocking("");
     t.events();
     t.s.block("mallory@evil.org");
-    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id6'>\
+    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id7'>\
         <block xmlns='urn:xmpp:blocking'><item jid='mallory@evil.org'/></block></iq>"]);
     t.recv(&push(
         "",
         "<block xmlns='urn:xmpp:blocking'><item jid='mallory@evil.org'/></block>",
     ));
     t.expect_sent(&[PUSH_RESULT]);
-    t.recv("<iq xmlns='jabber:client' type='result' id='id6'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id7'/>");
     assert_eq!(
         t.events(),
         vec![Event::Blocked {
@@ -84,9 +95,9 @@ fn block_and_unblock_report_once_even_with_the_servers_push() {
         }]
     );
     t.s.unblock("mallory@evil.org");
-    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id7'>\
+    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id8'>\
         <unblock xmlns='urn:xmpp:blocking'><item jid='mallory@evil.org'/></unblock></iq>"]);
-    t.recv("<iq xmlns='jabber:client' type='result' id='id7'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id8'/>");
     t.recv(&push(
         "from='user@example.org'",
         "<unblock xmlns='urn:xmpp:blocking'><item jid='mallory@evil.org'/></unblock>",
@@ -126,9 +137,9 @@ fn unblock_all_asks_with_an_empty_unblock() {
     let mut t = online_blocking("<item jid='a@evil.org'/>");
     t.events();
     t.s.unblock_all();
-    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id6'>\
+    t.expect_sent(&["<iq xmlns='jabber:client' type='set' id='id7'>\
         <unblock xmlns='urn:xmpp:blocking'/></iq>"]);
-    t.recv("<iq xmlns='jabber:client' type='result' id='id6'/>");
+    t.recv("<iq xmlns='jabber:client' type='result' id='id7'/>");
     assert_eq!(t.events(), vec![Event::BlockList { jids: vec![] }]);
 }
 
@@ -151,7 +162,7 @@ fn a_refused_block_is_a_failed_request() {
     t.s.block("mallory@evil.org");
     t.sent();
     t.recv(
-        "<iq xmlns='jabber:client' type='error' id='id6'><error type='cancel'>\
+        "<iq xmlns='jabber:client' type='error' id='id7'><error type='cancel'>\
          <not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
     );
     assert_eq!(

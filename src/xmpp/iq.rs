@@ -41,6 +41,8 @@ pub enum IqPurpose {
     People(super::session::people::PeopleQuery),
     /// Group chat and bookmarks (`muc_rooms.rs`).
     Muc(super::muc_rooms::MucPurpose),
+    /// XEP-0363 service discovery and slot requests (`upload.rs`).
+    Upload(super::upload::UploadPurpose),
 }
 
 /// How a request ended.

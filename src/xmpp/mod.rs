@@ -11,6 +11,7 @@
 //!   [`SessionError`], [`IdSource`], [`Presence`] (ours), [`RosterItem`],
 //!   [`IncomingMessage`], [`Resumption`] (opaque), [`ArchivePage`],
 //!   [`ArchiveQuery`], [`Marker`], [`ChatState`].
+//! - [`UploadService`], [`UploadError`], [`format_size`] (XEP-0363).
 //! - [`register::Registration`] for XEP-0077 account creation.
 //! - [`validate_address`] to check a user-typed address.
 //!
@@ -49,6 +50,24 @@
 //!
 //! Group chat (issue 4): XEP-0045 rooms, XEP-0249 invitations, room
 //! archives and XEP-0402/0048 bookmarks; see the docs of [`muc`].
+//!
+//! File upload (XEP-0363, `upload.rs` and `session/upload.rs`):
+//! - After every fresh bind, once the server's disco#info answered, the
+//!   session asks disco#items of the server and disco#info of each item;
+//!   the first `store`/`file` identity with `urn:xmpp:http:upload:0` is
+//!   reported as `Event::UploadService { jid, max_size }` (`max-file-size`
+//!   of its XEP-0128 form; `None`: no limit). No event when the server has
+//!   none. A resumed stream keeps the service.
+//! - `request_upload_slot(request, filename, size, content_type)`: the
+//!   caller's `request` id (the message id) comes back in
+//!   `Event::UploadSlot { put_url, get_url, headers }` or
+//!   `Event::UploadFailed { error }`. Refused at once with an
+//!   [`UploadError`] (no stanza) when offline, without a service
+//!   (`NoService`: "This server does not accept files.") or above the
+//!   announced limit (`TooLarge`). The server's `<file-too-large/>`,
+//!   quota and permission refusals, the 30 s time-out and the stream
+//!   ending (`NotConnected`) each have their variant. The PUT itself is
+//!   the shell's (`net::upload::put`).
 
 #![cfg_attr(
     not(test),
@@ -81,6 +100,7 @@ mod sasl;
 mod scram;
 mod session;
 mod sm;
+mod upload;
 pub mod uri;
 // Typing, presence and people (issue 4).
 mod avatar;
@@ -105,6 +125,7 @@ pub use muc_archive::{RoomArchivePage, RoomArchiveQuery};
 pub use rich::{guess_mime, Extras, Reactions};
 pub use session::Session;
 pub use sm::Resumption;
+pub use upload::{format_size, UploadError, UploadService};
 pub use vcard::COPY_TO_VCARD;
 
 /// Source of random ids and SCRAM nonces, injected so tests are
@@ -484,6 +505,30 @@ pub enum Event {
     },
     Unblocked {
         jid: String,
+    },
+    // ---- XEP-0363 HTTP File Upload (see `Session::request_upload_slot`) ----
+    /// Discovery found the server's upload service, after every fresh
+    /// bind (not after a resume: the service is kept). Not sent when the
+    /// server has none: until this event, files cannot be sent
+    /// (`UploadError::NoService`, "This server does not accept files.").
+    UploadService {
+        jid: String,
+        /// The largest file it takes, in bytes; `None`: no stated limit.
+        max_size: Option<u64>,
+    },
+    /// The slot for `request`: PUT the file to `put_url` with every one of
+    /// `headers` (e.g. Prosody's `Authorization`), then share `get_url`.
+    UploadSlot {
+        request: String,
+        put_url: String,
+        get_url: String,
+        headers: Vec<(String, String)>,
+    },
+    /// The slot request `request` failed (refused, no answer in time, or
+    /// the stream ended before the answer).
+    UploadFailed {
+        request: String,
+        error: UploadError,
     },
 }
 

@@ -11,6 +11,7 @@ mod online;
 pub(super) mod people;
 mod profile;
 mod room_admin;
+mod upload;
 
 use super::framing::{self, Frame};
 use super::iq::{IqOutcome, IqPurpose, IqTable, IQ_TIMEOUT};
@@ -20,6 +21,7 @@ use super::ping::Keepalive;
 use super::presence::{PresenceUpdate, Presences};
 use super::sasl::{self, SaslClient, SaslStep};
 use super::sm::{self, Resumption, StreamManagement};
+use super::upload::Uploads;
 use super::{
     ArchiveQuery, Config, Credentials, Event, IdSource, Presence, ScramKeys, SessionError,
 };
@@ -66,6 +68,7 @@ pub struct Carried {
     people: people::People,
     groups: Groups,
     confirmed: HashSet<String>,
+    uploads: Uploads,
 }
 
 pub struct Session {
@@ -100,6 +103,8 @@ pub struct Session {
     people: people::People,
     /// Rooms, MUC service, room archives, bookmarks.
     groups: Groups,
+    /// XEP-0363: the upload service and the slot requests in flight.
+    uploads: Uploads,
     /// Chat message ids the server acknowledged in this stream (or the
     /// one it resumes): sending one again is a no-op, so an outbox read
     /// before its Sent ticks were stored sends nothing twice. A bounce
@@ -138,6 +143,7 @@ impl Session {
             archive: mam::Queries::default(),
             people: people::People::default(),
             groups: Groups::default(),
+            uploads: Uploads::default(),
             confirmed: HashSet::new(),
             bounced: HashSet::new(),
         }
@@ -386,6 +392,7 @@ impl Session {
             });
         }
         self.end_groups();
+        self.end_uploads();
         self.iqs.clear();
         self.presences.clear();
         self.deadline = None;
@@ -414,6 +421,7 @@ impl Session {
                         people: self.people.clone(),
                         groups: self.groups.clone(),
                         confirmed: self.confirmed.clone(),
+                        uploads: self.uploads.clone(),
                     },
                 })
             }
@@ -597,6 +605,7 @@ impl Session {
             server_features,
             people,
             groups,
+            uploads,
             ..
         } = r.carried;
         self.roster = roster;
@@ -605,6 +614,7 @@ impl Session {
         self.server_features = server_features;
         self.people.restore(people);
         self.groups = groups;
+        self.uploads = uploads.resumed();
         self.sm = StreamManagement::restored(r.id, r.max, r.inbound, r.acked, r.unacked);
         let (acked, frames) = self.sm.resend_after(resumed.h);
         self.sent(acked.message_ids);
@@ -617,6 +627,7 @@ impl Session {
         });
         self.state = State::Online { jid: r.jid };
         self.people_resumed();
+        self.uploads_resumed();
     }
 
     /// `<failed/>` to our `<resume/>`: bind afresh. Stanzas the server

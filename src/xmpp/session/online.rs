@@ -225,7 +225,7 @@ impl Session {
         self.people_online();
     }
 
-    fn server(&self) -> Jid {
+    pub(super) fn server(&self) -> Jid {
         Jid::from(BareJid::from_parts(None, self.config.jid.domain()))
     }
 
@@ -390,6 +390,7 @@ impl Session {
                 Ok(f) => {
                     self.server_features = f;
                     self.after_server_disco();
+                    self.discover_upload_service();
                 }
                 Err(reason) => self.malformed(reason),
             },
@@ -406,6 +407,7 @@ impl Session {
             }
             (IqPurpose::People(query), o) => self.people_reply(query, o),
             (IqPurpose::Muc(p), o) => self.handle_muc_reply(p, o),
+            (IqPurpose::Upload(p), o) => self.upload_reply(p, o),
             // Handled by the stream set-up.
             (IqPurpose::Bind, _) => {}
         }
