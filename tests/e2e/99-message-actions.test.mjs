@@ -77,7 +77,7 @@ test('reply, react, edit, delete, forward and /me show on both sides and after r
       await expectText(ui.log(b.page).getByRole('article').last(), /^\*\s.+\swaves/m);
 
       // Alice deletes "fixed" for everyone.
-      await choose(ui.message(a.page, fixed), 'Delete');
+      await choose(ui.message(a.page, fixed).first(), "Delete");
       await a.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete for everyone' }).click();
       await expectVisible(ui.message(b.page, 'This message was deleted'), { timeout: T.ui });
       await expectVisible(ui.message(a.page, 'This message was deleted'), { timeout: T.ui });
