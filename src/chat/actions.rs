@@ -264,7 +264,7 @@ impl ChatState {
     }
 
     /// The chat list's line for `chat` from its newest loaded message.
-    fn refresh_preview(&mut self, chat: &str) -> Vec<Effect> {
+    pub(super) fn refresh_preview(&mut self, chat: &str) -> Vec<Effect> {
         if self.open.as_deref() != Some(chat) {
             return vec![];
         }

@@ -13,5 +13,6 @@ mod profiles;
 pub mod reads;
 pub mod reducer;
 pub mod text;
+pub mod uploads;
 
 pub use model::*;

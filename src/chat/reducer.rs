@@ -159,6 +159,13 @@ pub enum Command {
         id: String,
         extras: crate::xmpp::Extras,
     },
+    /// XEP-0363: ask for an upload slot for the file of our message `id`.
+    RequestUploadSlot {
+        id: String,
+        name: String,
+        size: u64,
+        mime: String,
+    },
     /// XEP-0333 in a room: we displayed the message with archive id `stanza_id`.
     SendRoomDisplayed {
         room: String,
@@ -329,6 +336,26 @@ pub enum Input {
     Forward {
         target: String,
         to: String,
+        id: String,
+    },
+    /// The user attached a file in the open chat; the shell keeps its
+    /// bytes under `id` (the message id) and uploads them.
+    Attach {
+        id: String,
+        attachment: Attachment,
+    },
+    /// The shell uploaded the file of our stored `message` to `url`.
+    Uploaded {
+        message: StoredMessage,
+        url: String,
+    },
+    /// The upload of our message `id` failed with this sentence.
+    UploadFailed {
+        id: String,
+        error: String,
+    },
+    /// The user cancelled the upload of our message `id`.
+    CancelUpload {
         id: String,
     },
     /// The user scrolled to the top of the open chat.
@@ -515,6 +542,8 @@ pub struct ChatState {
     pub(super) creating_avatars: HashMap<String, AvatarImage>,
     /// Per group, the last message (archive id) each occupant displayed.
     pub(super) room_reads: HashMap<String, HashMap<String, String>>,
+    /// The server's XEP-0363 upload service, once discovered (issue 5).
+    pub upload_service: Option<crate::xmpp::UploadService>,
     /// The server's public groups, once asked for.
     pub public_groups: super::channels::PublicGroups,
 }
@@ -622,6 +651,12 @@ impl ChatState {
             Input::Retract { target, id } => self.retract(&target, id),
             Input::DeleteForMe { target } => self.delete_for_me(&target),
             Input::Forward { target, to, id } => self.forward(&target, to, id, now),
+            Input::Attach { id, attachment } => self.attach(id, attachment, now),
+            Input::Uploaded { message, url } => self.uploaded(message, url),
+            Input::UploadFailed { id, error } => {
+                self.set_status(&id, MessageStatus::Failed, Some(error))
+            }
+            Input::CancelUpload { id } => self.cancel_upload(&id),
             Input::Retry { id } => self.retry(&id),
             Input::Accept { jid } => {
                 self.requests.remove(&jid);
@@ -839,7 +874,11 @@ impl ChatState {
         else {
             return vec![];
         };
-        let command = self.command_for(&m.chat, m.body.clone(), m.id.clone(), Self::extras_of(m));
+        let command = match &m.rich.attachment {
+            // The file never reached the server: upload it again first.
+            Some(a) if a.url.is_empty() => super::uploads::upload_command(&m.id, a),
+            _ => self.command_for(&m.chat, m.body.clone(), m.id.clone(), Self::extras_of(m)),
+        };
         let mut effects = self.set_status(id, MessageStatus::Pending, None);
         effects.push(Effect::Command(command));
         effects
@@ -849,6 +888,8 @@ impl ChatState {
         match event {
             Event::Online { jid, .. } => {
                 self.me = Some(bare(&jid).to_string());
+                // Discovered again on every fresh session.
+                self.upload_service = None;
                 // The shell starts the archive catch-up on every fresh session.
                 self.account_syncing = true;
                 self.rooms_reset();
@@ -1021,11 +1062,13 @@ impl ChatState {
             Event::RoomActionDone { room, action } => self.room_action_done(room, action),
             Event::PublicRooms { rooms } => self.public_rooms(rooms),
             Event::MemberList { room, members } => self.member_list(room, members),
-            // XEP-0363 (core branch): placeholder so the crate compiles; the
-            // UI work replaces it with real handling of the upload events.
-            Event::UploadService { .. } | Event::UploadSlot { .. } | Event::UploadFailed { .. } => {
+            Event::UploadService { jid, max_size } => {
+                self.upload_service = Some(crate::xmpp::UploadService { jid, max_size });
                 vec![]
             }
+            // The shell runs uploads (it holds the file); it reports the
+            // outcome as `Input::Uploaded` / `Input::UploadFailed`.
+            Event::UploadSlot { .. } | Event::UploadFailed { .. } => vec![],
         }
     }
 
@@ -1143,6 +1186,10 @@ mod tests;
 #[cfg(test)]
 #[path = "actions_tests.rs"]
 mod actions_tests;
+
+#[cfg(test)]
+#[path = "uploads_tests.rs"]
+mod uploads_tests;
 
 #[cfg(test)]
 #[path = "groups_tests.rs"]
