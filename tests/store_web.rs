@@ -112,8 +112,8 @@ async fn assert_sample(store: &IndexedDbStore) -> Result<(), StoreError> {
     Ok(())
 }
 
-const CURRENT_STORES: [&str; 6] = [
-    "avatars", "chats", "contacts", "messages", "profiles", "settings",
+const CURRENT_STORES: [&str; 7] = [
+    "avatars", "chats", "contacts", "files", "messages", "profiles", "settings",
 ];
 
 #[wasm_bindgen_test]

@@ -34,7 +34,10 @@ const CONTACTS: &str = "contacts";
 const SETTINGS: &str = "settings";
 const PROFILES: &str = "profiles";
 const AVATARS: &str = "avatars";
-const ALL_STORES: [&str; 6] = [MESSAGES, CHATS, CONTACTS, SETTINGS, PROFILES, AVATARS];
+const FILES: &str = "files";
+const ALL_STORES: [&str; 7] = [
+    MESSAGES, CHATS, CONTACTS, SETTINGS, PROFILES, AVATARS, FILES,
+];
 
 const BY_CHAT_TIME: &str = "chat_time";
 const BY_STANZA_ID: &str = "stanza_id";
