@@ -589,3 +589,71 @@ async fn clear_forgets_the_files_too() {
     })
     .await;
 }
+
+/// `fetch_cached` against a real HTTP server: the one
+/// wasm-bindgen-test-runner serves this test page from, which also serves
+/// the files of the package root (its working directory) at their paths.
+#[wasm_bindgen_test]
+async fn fetch_cached_downloads_once_and_then_uses_the_cache() {
+    use confab::net::media::{fetch_cached, MediaFetchError};
+
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    with_store("fetch-cached", |store| async move {
+        let url = format!("{origin}/index.html");
+        let fetched = fetch_cached(&store, &url).await.unwrap();
+        assert_eq!(bytes(&fetched).await, include_bytes!("../index.html"));
+        assert!(
+            fetched.type_().starts_with("text/html"),
+            "{}",
+            fetched.type_()
+        );
+        let cached = store.file(&url).await.unwrap().expect("cached");
+        assert_eq!(bytes(&cached).await, include_bytes!("../index.html"));
+        assert_eq!(
+            store.media_cache_usage().await.unwrap(),
+            include_bytes!("../index.html").len() as u64
+        );
+
+        // What the cache holds wins over the server.
+        store
+            .put_file(&url, &blob(b"from the cache", "text/plain"), false)
+            .await
+            .unwrap();
+        let again = fetch_cached(&store, &url).await.unwrap();
+        assert_eq!(bytes(&again).await, b"from the cache");
+
+        let missing = format!("{origin}/no-such-file-{}.png", unique_name("missing"));
+        let error = fetch_cached(&store, &missing).await.unwrap_err();
+        assert_eq!(error, MediaFetchError::Gone);
+        assert_eq!(error.to_string(), "The file is no longer on the server.");
+        assert!(!has_file(&store, &missing).await);
+
+        let error = fetch_cached(&store, "not a url").await.unwrap_err();
+        assert!(matches!(error, MediaFetchError::Setup(_)), "{error:?}");
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+fn fetch_errors_follow_the_status() {
+    use confab::net::media::MediaFetchError;
+
+    assert_eq!(MediaFetchError::from_status(200), None);
+    assert_eq!(MediaFetchError::from_status(206), None);
+    assert_eq!(
+        MediaFetchError::from_status(404),
+        Some(MediaFetchError::Gone)
+    );
+    assert_eq!(
+        MediaFetchError::from_status(410),
+        Some(MediaFetchError::Gone)
+    );
+    assert_eq!(
+        MediaFetchError::from_status(503),
+        Some(MediaFetchError::Status { status: 503 })
+    );
+    assert_eq!(
+        MediaFetchError::Status { status: 403 }.to_string(),
+        "The file server refused to send the file (HTTP 403)."
+    );
+}
