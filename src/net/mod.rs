@@ -4,6 +4,7 @@
 pub mod client;
 pub mod fetch;
 pub mod ids;
+pub mod media;
 pub mod register;
 mod socket;
 pub mod timer;

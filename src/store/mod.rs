@@ -15,7 +15,7 @@ pub use memory::MemoryStore;
 
 /// Schema version of the persisted data. Bump it together with a new file in
 /// `indexed_db/migrations/`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,7 +1,9 @@
 //! IndexedDB store: the browser implementation of [`Store`].
 //!
 //! One database per account. The schema is created and upgraded by the steps
-//! in [`migrations`]; its layout is described in `migrations/v1.rs`.
+//! in [`migrations`]; its layout is described in `migrations/v1.rs` and the
+//! later steps. Files (attachments) are kept by the browser-only methods in
+//! `files.rs`, outside the [`Store`] trait.
 //!
 //! Every method runs in one transaction, serialises its input before the
 //! transaction starts, awaits only IndexedDB requests inside it and commits
@@ -23,7 +25,10 @@ use crate::chat::{AvatarImage, Chat, Contact, MessageStatus, Profile, StoredMess
 use raw::{RawCursor, RawIndex, RequestEvents};
 use record::MessageRecord;
 
+pub use files::DEFAULT_MEDIA_CACHE_LIMIT;
+
 mod batch;
+mod files;
 mod migrations;
 mod raw;
 mod record;
@@ -34,7 +39,10 @@ const CONTACTS: &str = "contacts";
 const SETTINGS: &str = "settings";
 const PROFILES: &str = "profiles";
 const AVATARS: &str = "avatars";
-const ALL_STORES: [&str; 6] = [MESSAGES, CHATS, CONTACTS, SETTINGS, PROFILES, AVATARS];
+const FILES: &str = "files";
+const ALL_STORES: [&str; 7] = [
+    MESSAGES, CHATS, CONTACTS, SETTINGS, PROFILES, AVATARS, FILES,
+];
 
 const BY_CHAT_TIME: &str = "chat_time";
 const BY_STANZA_ID: &str = "stanza_id";
@@ -47,6 +55,8 @@ pub struct IndexedDbStore {
     /// database, so we never block it; our later calls then fail with
     /// [`StoreError::Backend`].
     _on_version_change: Closure<dyn FnMut()>,
+    /// Bytes the unpinned files may take, see `files.rs`.
+    media_cache_limit: std::cell::Cell<u64>,
 }
 
 impl std::fmt::Debug for IndexedDbStore {
@@ -99,6 +109,7 @@ impl IndexedDbStore {
         Ok(Self {
             db,
             _on_version_change: on_version_change,
+            media_cache_limit: std::cell::Cell::new(DEFAULT_MEDIA_CACHE_LIMIT),
         })
     }
 

@@ -49,6 +49,15 @@ extern "C" {
         direction: &str,
     ) -> Result<IdbRequest, JsValue>;
 
+    /// Like `openCursor`, but the cursor carries only the index key and the
+    /// primary key: no record is read.
+    #[wasm_bindgen(method, catch, js_name = openKeyCursor)]
+    pub fn open_key_cursor(
+        this: &RawIndex,
+        range: &JsValue,
+        direction: &str,
+    ) -> Result<IdbRequest, JsValue>;
+
     /// An `IDBCursorWithValue`.
     #[wasm_bindgen(js_name = IDBCursorWithValue)]
     pub type RawCursor;
@@ -62,6 +71,21 @@ extern "C" {
     /// Replaces the record under the cursor (readwrite transactions only).
     #[wasm_bindgen(method, catch)]
     pub fn update(this: &RawCursor, value: &JsValue) -> Result<IdbRequest, JsValue>;
+
+    /// An `IDBCursor` from `openKeyCursor`.
+    #[wasm_bindgen(js_name = IDBCursor)]
+    pub type RawKeyCursor;
+
+    /// The index key under the cursor.
+    #[wasm_bindgen(method, getter)]
+    pub fn key(this: &RawKeyCursor) -> JsValue;
+
+    /// The primary key of the record under the cursor.
+    #[wasm_bindgen(method, getter, js_name = primaryKey)]
+    pub fn primary_key(this: &RawKeyCursor) -> JsValue;
+
+    #[wasm_bindgen(method, catch, js_name = "continue")]
+    pub fn advance(this: &RawKeyCursor) -> Result<(), JsValue>;
 }
 
 /// Looks at an object store through the index methods.

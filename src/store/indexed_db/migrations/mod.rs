@@ -6,7 +6,7 @@
 //! A step is frozen once released: it names its stores and indexes with
 //! literals, never with constants that a later version might change.
 //!
-//! To add version 2: write `v2.rs`, add `2 => v2::apply(db)?` below and bump
+//! To add version N: write `vN.rs`, add `N => vN::apply(db)?` below and bump
 //! `SCHEMA_VERSION` in `store/mod.rs`.
 
 use indexed_db_futures::database::Database;
@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 
 mod v1;
 mod v2;
+mod v3;
 
 /// Applies the steps `old + 1 ..= new` in order.
 pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
@@ -21,6 +22,7 @@ pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<
         match version {
             1 => v1::apply(db)?,
             2 => v2::apply(db)?,
+            3 => v3::apply(db)?,
             unknown => {
                 let text = format!("no migration to schema version {unknown}");
                 return Err(JsValue::from_str(&text).into());
