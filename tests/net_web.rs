@@ -152,7 +152,7 @@ async fn a_message_to_our_own_address_comes_back_through_the_server() {
         matches!(e, ClientEvent::Xmpp(Event::Online { .. }))
     })
     .await;
-    assert!(client.send_message(&jid, "note to self", "origin-1"));
+    assert!(client.send_message(&jid, "note to self", "origin-1", &Default::default()));
     // The server's XEP-0198 ack (Sent) and the message coming back, in
     // either order.
     let (mut acked, mut echoed) = (false, None);
@@ -359,7 +359,7 @@ async fn a_file_above_the_servers_limit_is_refused_without_asking() {
         "The file is too large: this server accepts files up to 52.4 MB."
     );
     // Nothing was asked, so nothing comes back for it; the session goes on.
-    assert!(client.send_message(&account, "still here", "after-big"));
+    assert!(client.send_message(&account, "still here", "after-big", &Default::default()));
     loop {
         match next(&mut rx, 10_000, "Sent after the refusal").await {
             ClientEvent::Xmpp(
