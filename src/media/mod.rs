@@ -8,6 +8,10 @@
 //! never answers for some broken files, and a send must not hang on them.
 
 pub mod canvas;
+pub mod describe;
+mod wait;
+
+pub use describe::{describe, FileInfo};
 
 use wasm_bindgen::{JsCast, JsValue};
 
