@@ -9,9 +9,11 @@
 
 pub mod canvas;
 pub mod describe;
+pub mod recorder;
 mod wait;
 
 pub use describe::{describe, FileInfo};
+pub use recorder::{Recording, VoiceRecorder};
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -56,4 +58,22 @@ pub fn js_text(e: &JsValue) -> String {
                 .map(|e| String::from(e.message()))
         })
         .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// The `name` of a DOMException (`"NotAllowedError"`, …): the part that
+/// says what went wrong; the message differs between browsers.
+fn js_error_name(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default()
+}
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`): wall
+/// time that a clock change cannot move backwards.
+fn monotonic_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
