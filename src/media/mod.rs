@@ -9,10 +9,12 @@
 
 pub mod canvas;
 pub mod describe;
+pub mod location;
 pub mod recorder;
 mod wait;
 
 pub use describe::{describe, FileInfo};
+pub use location::{current_position, LocationError, Position};
 pub use recorder::{Recording, VoiceRecorder};
 
 use wasm_bindgen::{JsCast, JsValue};
