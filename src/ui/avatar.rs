@@ -5,9 +5,9 @@
 
 use super::state::use_app;
 use crate::chat::AvatarImage;
+use crate::media::{canvas, js_text};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsCast;
 
 /// Side of the published square picture, in pixels: sharp at the largest
 /// size we show (the header, 2× displays) and a few kilobytes as PNG.
@@ -26,15 +26,6 @@ pub fn object_url(mime: &str, data: &[u8]) -> Result<String, String> {
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| js_text(&e))?;
     web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_text(&e))
-}
-
-fn js_text(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// One of eight hues, the same for an address everywhere.
@@ -100,15 +91,7 @@ pub async fn prepare(file: web_sys::File) -> Result<(AvatarImage, u16, u16), Str
         return Err("That image is too large (20 MB at most).".into());
     }
     let not_image = || "That file is not an image this browser can read.".to_owned();
-    let window = web_sys::window().ok_or_else(not_image)?;
-    let promise = window
-        .create_image_bitmap_with_blob(&file)
-        .map_err(|_| not_image())?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
-        .await
-        .map_err(|_| not_image())?
-        .dyn_into()
-        .map_err(|_| not_image())?;
+    let bitmap = canvas::decode(&file).await.map_err(|_| not_image())?;
     let (w, h) = (bitmap.width(), bitmap.height());
     if w == 0 || h == 0 {
         return Err(not_image());
@@ -116,34 +99,9 @@ pub async fn prepare(file: web_sys::File) -> Result<(AvatarImage, u16, u16), Str
     let side = w.min(h);
     let (sx, sy) = ((w - side) / 2, (h - side) / 2);
     let out = SIDE.min(side);
-    let document = window.document().ok_or_else(not_image)?;
-    let canvas: web_sys::HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(|e| js_text(&e))?
-        .dyn_into()
-        .map_err(|_| not_image())?;
-    canvas.set_width(out);
-    canvas.set_height(out);
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .map_err(|e| js_text(&e))?
-        .ok_or_else(not_image)?
-        .dyn_into()
-        .map_err(|_| not_image())?;
-    context
-        .draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-            &bitmap,
-            f64::from(sx),
-            f64::from(sy),
-            f64::from(side),
-            f64::from(side),
-            0.0,
-            0.0,
-            f64::from(out),
-            f64::from(out),
-        )
-        .map_err(|e| js_text(&e))?;
+    let canvas = canvas::draw(&bitmap, (sx, sy, side, side), out, out, None);
     bitmap.close();
+    let canvas = canvas.map_err(|e| js_text(&e))?;
     let mut image = encode(&canvas, "image/png", None)?;
     if image.data.len() > PNG_LIMIT {
         image = encode(&canvas, "image/jpeg", Some(0.85))?;
@@ -157,11 +115,7 @@ fn encode(
     mime: &str,
     quality: Option<f64>,
 ) -> Result<AvatarImage, String> {
-    let url = match quality {
-        Some(q) => canvas.to_data_url_with_type_and_encoder_options(mime, &JsValue::from_f64(q)),
-        None => canvas.to_data_url_with_type(mime),
-    }
-    .map_err(|e| js_text(&e))?;
+    let url = canvas::data_url(canvas, mime, quality).map_err(|e| js_text(&e))?;
     let (_, b64) = url
         .split_once(";base64,")
         .ok_or("the browser could not encode the picture")?;
