@@ -346,7 +346,7 @@ pub enum Input {
     },
     /// The shell uploaded the file of our stored `message` to `url`.
     Uploaded {
-        message: StoredMessage,
+        message: Box<StoredMessage>,
         url: String,
     },
     /// The upload of our message `id` failed with this sentence.
@@ -652,7 +652,7 @@ impl ChatState {
             Input::DeleteForMe { target } => self.delete_for_me(&target),
             Input::Forward { target, to, id } => self.forward(&target, to, id, now),
             Input::Attach { id, attachment } => self.attach(id, attachment, now),
-            Input::Uploaded { message, url } => self.uploaded(message, url),
+            Input::Uploaded { message, url } => self.uploaded(*message, url),
             Input::UploadFailed { id, error } => {
                 self.set_status(&id, MessageStatus::Failed, Some(error))
             }

@@ -17,7 +17,12 @@ pub fn awaiting_upload(m: &StoredMessage) -> bool {
 impl ChatState {
     /// The user attached a file (its description; the shell keeps the
     /// bytes under `id`) in the open chat.
-    pub(super) fn attach(&mut self, id: String, attachment: Attachment, now: Millis) -> Vec<Effect> {
+    pub(super) fn attach(
+        &mut self,
+        id: String,
+        attachment: Attachment,
+        now: Millis,
+    ) -> Vec<Effect> {
         let (Some(chat), Some(me)) = (self.open.clone(), self.me.clone()) else {
             return vec![];
         };
@@ -73,7 +78,11 @@ impl ChatState {
 
     /// The user stopped the upload of their message `id`: it is gone.
     pub(super) fn cancel_upload(&mut self, id: &str) -> Vec<Effect> {
-        let chat = self.messages.iter().find(|m| m.id == id).map(|m| m.chat.clone());
+        let chat = self
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.chat.clone());
         std::sync::Arc::make_mut(&mut self.messages).retain(|m| m.id != id);
         let mut effects = vec![Effect::DeleteMessage(id.to_owned())];
         if let Some(chat) = chat {

@@ -62,7 +62,7 @@ fn once_uploaded_the_message_carries_the_url_and_goes_out() {
     };
     let fx = s.apply(
         Input::Uploaded {
-            message: stored,
+            message: Box::new(stored),
             url: "http://up/cat.jpg".into(),
         },
         20,
@@ -80,7 +80,10 @@ fn once_uploaded_the_message_carries_the_url_and_goes_out() {
     };
     assert_eq!((to.as_str(), body.as_str()), ("bob@x", "http://up/cat.jpg"));
     let a = extras.attachment.as_ref().unwrap();
-    assert_eq!((a.url.as_str(), a.width, a.height), ("http://up/cat.jpg", Some(800), Some(600)));
+    assert_eq!(
+        (a.url.as_str(), a.width, a.height),
+        ("http://up/cat.jpg", Some(800), Some(600))
+    );
     assert_eq!(s.messages[0].body, "http://up/cat.jpg");
 }
 
@@ -94,9 +97,18 @@ fn a_failed_upload_fails_the_message_and_retry_uploads_again() {
         },
         20,
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::SetStatus { status: MessageStatus::Failed, .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::SetStatus {
+            status: MessageStatus::Failed,
+            ..
+        }
+    )));
     assert_eq!(s.messages[0].status, MessageStatus::Failed);
-    assert_eq!(s.messages[0].error.as_deref(), Some("The file is too large"));
+    assert_eq!(
+        s.messages[0].error.as_deref(),
+        Some("The file is too large")
+    );
     let fx = s.apply(Input::Retry { id: "f1".into() }, 30);
     assert!(fx.iter().any(|e| matches!(e,
         Effect::Command(Command::RequestUploadSlot { id, .. }) if id == "f1")));

@@ -8,8 +8,7 @@ use super::socket::{Socket, SocketEvent};
 use super::timer::Timer;
 use crate::chat::Millis;
 use crate::xmpp::{
-    Config, Event, Extras, Presence, Resumption, Session, SessionError, UploadError,
-    UploadService,
+    Config, Event, Extras, Presence, Resumption, Session, SessionError, UploadError, UploadService,
 };
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

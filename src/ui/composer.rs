@@ -182,7 +182,16 @@ pub fn Composer() -> impl IntoView {
             }
         })}
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send() }>
+            <super::attach::AttachButton/>
             <textarea aria-label="Message" rows="1" placeholder="Message" node_ref=area class="composer-text"
+                on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                    // A pasted image (a screenshot) is attached, not typed.
+                    let files = super::attach::files_of(ev.clipboard_data().and_then(|d| d.files()));
+                    if !files.is_empty() {
+                        ev.prevent_default();
+                        ctx.controller().attach(files);
+                    }
+                }
                 prop:value=move || text.get()
                 on:input=move |ev| typed(event_target_value(&ev))
                 on:keydown=move |ev| {
@@ -213,6 +222,8 @@ pub fn Composer() -> impl IntoView {
                         }
                     }
                 }></textarea>
+            <super::attach::ShareLocation/>
+            <super::attach::VoiceButton/>
             <button type="submit" class="primary send">"Send"</button>
         </form>
     }

@@ -156,7 +156,16 @@ pub fn Conversation() -> impl IntoView {
         }
     };
     view! {
-        <section class="conversation" aria-label=move || format!("Chat with {}", name.get())>
+        <section class="conversation" aria-label=move || format!("Chat with {}", name.get())
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                // Files dropped anywhere on the chat are attached to it.
+                let files = super::attach::files_of(ev.data_transfer().and_then(|d| d.files()));
+                if !files.is_empty() {
+                    ev.prevent_default();
+                    ctx.controller().attach(files);
+                }
+            }>
             <header class="bar conv-header">
                 <button class="back quiet" aria-label="Back to chats"
                     on:click=move |_| ctx.dispatch(Input::Open(None))>"←"</button>
@@ -210,12 +219,17 @@ pub fn Conversation() -> impl IntoView {
 fn ImageViewer() -> impl IntoView {
     let ctx = use_app();
     view! {
-        {move || ctx.viewer.get().map(|url| view! {
+        {move || ctx.viewer.get().map(|(src, url, name)| view! {
             <div class="backdrop viewer" on:keydown=move |ev| if ev.key() == "Escape" { ctx.viewer.set(None) }
                 on:click=move |_| ctx.viewer.set(None)>
                 <div role="dialog" aria-modal="true" aria-label="Image viewer" class="viewer-frame">
-                    <img src=url alt="Shared image"/>
-                    <button type="button" class="primary" autofocus=true on:click=move |_| ctx.viewer.set(None)>"Close"</button>
+                    <img src=src alt=name.clone()/>
+                    <div class="actions" on:click=|ev| ev.stop_propagation()>
+                        {(!url.is_empty()).then(|| view! {
+                            <a class="button" href=url download=name target="_blank" rel="noopener noreferrer">"Download"</a>
+                        })}
+                        <button type="button" class="primary" autofocus=true on:click=move |_| ctx.viewer.set(None)>"Close"</button>
+                    </div>
                 </div>
             </div>
         })}

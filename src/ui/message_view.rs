@@ -160,8 +160,32 @@ fn scroll_to(id: &str) {
     let _ = list.add_1("flash");
 }
 
+/// Upload progress and "Cancel" under our file while it is not on the
+/// server yet.
 #[component]
-fn AttachmentView(attachment: Attachment) -> impl IntoView {
+fn UploadState(id: String, name: String) -> impl IntoView {
+    let ctx = use_app();
+    let progress = {
+        let id = id.clone();
+        Memo::new(move |_| ctx.uploads.with(|u| u.get(&id).copied()))
+    };
+    let cancel = move |_| ctx.controller().cancel_upload(&id);
+    view! {
+        <div class="upload">
+            {move || match progress.get() {
+                Some((sent, total)) => view! {
+                    <progress aria-label=format!("Uploading {name}") max=total.max(1) value=sent></progress>
+                    <span class="upload-size">{format!("{} of {}", size_label(sent), size_label(total))}</span>
+                }.into_any(),
+                None => view! { <span class="upload-size">"Waiting to upload…"</span> }.into_any(),
+            }}
+            <button type="button" class="quiet" on:click=cancel>"Cancel"</button>
+        </div>
+    }
+}
+
+#[component]
+fn AttachmentView(attachment: Attachment, id: String, uploading: bool) -> impl IntoView {
     let ctx = use_app();
     let a = attachment;
     let (w, h) = (a.width.unwrap_or(0), a.height.unwrap_or(0));
@@ -169,34 +193,55 @@ fn AttachmentView(attachment: Attachment) -> impl IntoView {
     let ratio = (w > 0 && h > 0).then(|| format!("aspect-ratio: {w} / {h}"));
     let url = a.url.clone();
     let name = a.name.clone();
-    match a.kind() {
-        _ if url.is_empty() => view! {
-            <p class="file">{format!("{} · {}", a.name, size_label(a.size))}</p>
-        }
-        .into_any(),
+    let kind = a.kind();
+    // Pictures, videos and sounds are fetched (once, then cached) when shown.
+    if kind != AttachmentKind::File || url.is_empty() {
+        ctx.controller().want_media(&id, &url);
+    }
+    let key = if url.is_empty() {
+        id.clone()
+    } else {
+        url.clone()
+    };
+    let src = {
+        let (id, url) = (id.clone(), url.clone());
+        Memo::new(move |_| super::uploads::media_url(ctx, &id, &url))
+    };
+    let failed = {
+        let key = key.clone();
+        Memo::new(move |_| ctx.media_errors.with(|e| e.get(&key).cloned()))
+    };
+    let upload = uploading.then(|| view! { <UploadState id=id.clone() name=name.clone()/> });
+    let body = match kind {
         AttachmentKind::Image => {
-            let thumb = a.thumbnail.clone().unwrap_or_default();
-            let style = format!(
-                "{}; background-image: url(\"{}\")",
-                ratio.clone().unwrap_or_default(),
+            let thumb: String = a
+                .thumbnail
+                .clone()
+                .unwrap_or_default()
                 // A data: URI of base64 only: nothing that could end the CSS string.
-                thumb
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || "+/=;:,.-".contains(*c))
-                    .collect::<String>()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "+/=;:,.-".contains(*c))
+                .collect();
+            let style = format!(
+                "{}; background-image: url(\"{thumb}\")",
+                ratio.clone().unwrap_or_default()
             );
-            let full = url.clone();
             view! {
                 <button type="button" class="image-open" aria-label=format!("Open image {name}")
-                    on:click=move |_| ctx.viewer.set(Some(full.clone()))>
-                    <img class="image" src=url alt=name.clone() loading="lazy" decoding="async"
+                    on:click={
+                        let (url, name) = (url.clone(), name.clone());
+                        move |_| if let Some(u) = src.get_untracked() {
+                            ctx.viewer.set(Some((u, url.clone(), name.clone())))
+                        }
+                    }>
+                    <img class="image" src=move || src.get() alt=name.clone() decoding="async"
                         width=(w > 0).then_some(w) height=(h > 0).then_some(h) style=style/>
                 </button>
             }
             .into_any()
         }
         AttachmentKind::Video => view! {
-            <video class="video" controls preload="metadata" src=url aria-label=format!("Video {name}")
+            <video class="video" controls preload="metadata" src=move || src.get() aria-label=format!("Video {name}")
                 width=(w > 0).then_some(w) height=(h > 0).then_some(h) style=ratio.unwrap_or_default()></video>
         }
         .into_any(),
@@ -210,12 +255,20 @@ fn AttachmentView(attachment: Attachment) -> impl IntoView {
             view! {
                 <div class="audio" class:voice=voice>
                     {voice.then(|| view! { <span aria-hidden="true">"🎤"</span> })}
-                    <audio controls preload="metadata" src=url aria-label=label></audio>
+                    <audio controls preload="metadata" src=move || src.get() aria-label=label></audio>
                     {a.duration_ms.map(|d| view! { <span class="duration">{duration_label(d)}</span> })}
                 </div>
             }
             .into_any()
         }
+        AttachmentKind::File if url.is_empty() => view! {
+            <p class="file">
+                <span class="file-icon" aria-hidden="true">"📄"</span>
+                <span class="file-name">{name.clone()}</span>
+                <span class="file-size">{size_label(a.size)}</span>
+            </p>
+        }
+        .into_any(),
         AttachmentKind::File => view! {
             <a class="file" href=url download=name.clone() target="_blank" rel="noopener noreferrer"
                 aria-label=format!("Download {name}")>
@@ -225,6 +278,11 @@ fn AttachmentView(attachment: Attachment) -> impl IntoView {
             </a>
         }
         .into_any(),
+    };
+    view! {
+        {body}
+        {move || failed.get().map(|e| view! { <p class="error-text">{e}</p> })}
+        {upload}
     }
 }
 
@@ -299,7 +357,9 @@ pub fn MessageView(
     let content = if retracted {
         view! { <p class="body deleted">{RETRACTED_TEXT}</p> }.into_any()
     } else if let Some(a) = rich.attachment.clone() {
-        view! { <AttachmentView attachment=a/> }.into_any()
+        let uploading = crate::chat::uploads::awaiting_upload(&message)
+            && message.status == MessageStatus::Pending;
+        view! { <AttachmentView attachment=a id=message.id.clone() uploading/> }.into_any()
     } else if let Some(geo) = location {
         view! { <LocationView geo/> }.into_any()
     } else if let Some(rest) = action {

@@ -2,6 +2,7 @@
 //! logic lives in `chat/`, protocol in `xmpp/`, IO in `net/` and `store/`.
 
 mod app;
+mod attach;
 mod avatar;
 mod chat_list;
 mod composer;
@@ -23,6 +24,7 @@ mod settings;
 mod sign_in;
 pub mod state;
 mod time;
+mod uploads;
 
 /// Mounts the app. A panic shows a message instead of a blank page.
 pub fn start() {

@@ -72,6 +72,52 @@ fn Profile() -> impl IntoView {
     }
 }
 
+/// "Stored files": how much the cache of received photos, videos and
+/// files takes, and "Clear stored files" (files still to be sent stay).
+#[component]
+fn MediaCache() -> impl IntoView {
+    let ctx = use_app();
+    let usage = RwSignal::new(None::<u64>);
+    let refresh = move || {
+        if let Some(store) = ctx.controller().store_handle() {
+            leptos::task::spawn_local(async move {
+                usage.set(store.media_cache_usage().await.ok());
+            });
+        }
+    };
+    refresh();
+    let clear = move |_| {
+        if let Some(store) = ctx.controller().store_handle() {
+            leptos::task::spawn_local(async move {
+                let _ = store.clear_media_cache().await;
+                // Shown files come again from the server when shown again.
+                ctx.media.update(|m| {
+                    for url in m.values() {
+                        let _ = web_sys::Url::revoke_object_url(url);
+                    }
+                    m.clear();
+                });
+                usage.set(store.media_cache_usage().await.ok());
+            });
+        }
+    };
+    view! {
+        <section aria-label="Stored files" class="row">
+            <p class="hint" role="status" aria-label="Stored files size">
+                {move || match usage.get() {
+                    Some(bytes) => format!(
+                        "Received files stored on this device: {} (up to {}).",
+                        super::message_view::size_label(bytes),
+                        super::message_view::size_label(crate::store::indexed_db::DEFAULT_MEDIA_CACHE_LIMIT)
+                    ),
+                    None => "Received files stored on this device: …".to_owned(),
+                }}
+            </p>
+            <button type="button" class="quiet" on:click=clear>"Clear stored files"</button>
+        </section>
+    }
+}
+
 #[component]
 pub fn Settings() -> impl IntoView {
     let ctx = use_app();
@@ -104,6 +150,7 @@ pub fn Settings() -> impl IntoView {
                             on:change=move |ev| set(|p, on| p.share_last_seen = on, checked(&ev)) />
                         "Share my last seen"
                     </label>
+                    <MediaCache/>
                     <LinkHandler/>
         </Modal>
     }

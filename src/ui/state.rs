@@ -61,8 +61,14 @@ pub struct AppCtx {
     pub compose: RwSignal<super::message_actions::Compose>,
     /// The message whose actions menu (or one of its panes) is open.
     pub msg_menu: RwSignal<Option<(String, super::message_actions::Pane)>>,
-    /// The image open in the viewer (its URL).
-    pub viewer: RwSignal<Option<String>>,
+    /// The image open in the viewer: (object URL, server URL, file name).
+    pub viewer: RwSignal<Option<(String, String, String)>>,
+    /// Running uploads: (bytes sent, total) by message id.
+    pub uploads: RwSignal<super::uploads::Progress>,
+    /// Object URLs of shared files, by URL (or message id before upload).
+    pub media: RwSignal<HashMap<String, String>>,
+    /// Why a shared file could not be shown, by the same key.
+    pub media_errors: RwSignal<HashMap<String, String>>,
     ctl: StoredValue<Rc<Controller>, LocalStorage>,
 }
 
@@ -94,6 +100,8 @@ pub struct Controller {
     /// Room presences held to be applied together (`hold_presence`).
     presences: RefCell<Vec<Event>>,
     presence_timer: RefCell<Option<net::timer::Timer>>,
+    /// Files being uploaded or loaded for the view (`ui/uploads.rs`).
+    pub(super) uploads: RefCell<super::uploads::Uploads>,
 }
 
 /// How long room presences are held before they are applied at once.
@@ -124,6 +132,7 @@ pub fn provide_app() -> AppCtx {
         avatars_loading: RefCell::new(HashSet::new()),
         presences: RefCell::new(Vec::new()),
         presence_timer: RefCell::new(None),
+        uploads: RefCell::new(Default::default()),
     });
     let ctx = AppCtx {
         phase: RwSignal::new(Phase::Loading),
@@ -138,6 +147,9 @@ pub fn provide_app() -> AppCtx {
         compose: RwSignal::new(Default::default()),
         msg_menu: RwSignal::new(None),
         viewer: RwSignal::new(None),
+        uploads: RwSignal::new(Default::default()),
+        media: RwSignal::new(Default::default()),
+        media_errors: RwSignal::new(Default::default()),
         ctl: StoredValue::new_local(controller.clone()),
     };
     controller.ctx.set(Some(ctx));
@@ -155,7 +167,19 @@ async fn meta() -> Option<IndexedDbStore> {
 }
 
 impl Controller {
-    fn ctx(&self) -> AppCtx {
+    pub(super) fn store_handle(&self) -> Option<Rc<IndexedDbStore>> {
+        self.store.borrow().clone()
+    }
+
+    pub(super) fn client_handle(&self) -> Option<Client> {
+        self.client.borrow().clone()
+    }
+
+    pub(super) fn is_online(&self) -> bool {
+        self.client.borrow().as_ref().is_some_and(Client::is_online)
+    }
+
+    pub(super) fn ctx(&self) -> AppCtx {
         // Set right after construction, before any callback can run.
         self.ctx
             .get()
@@ -332,6 +356,24 @@ impl Controller {
                         ctx.phase.set(Phase::Main);
                         self.enqueue(Job::Connected { fresh: true });
                     }
+                    Event::UploadService { .. } => {
+                        let me = self.clone();
+                        spawn_local(me.resume_uploads());
+                    }
+                    Event::UploadSlot {
+                        request,
+                        put_url,
+                        get_url,
+                        headers,
+                    } => self.on_slot(
+                        request.clone(),
+                        put_url.clone(),
+                        get_url.clone(),
+                        headers.clone(),
+                    ),
+                    Event::UploadFailed { request, error } => {
+                        self.on_slot_refused(request.clone(), error.to_string())
+                    }
                     Event::RoomJoined { room, .. } => {
                         let me = self.clone();
                         let room = room.clone();
@@ -441,6 +483,9 @@ impl Controller {
             let Some(client) = self.client.borrow().clone() else {
                 return;
             };
+            if crate::chat::uploads::awaiting_upload(&m) {
+                continue; // Its upload starts once the service is known.
+            }
             let extras = ChatState::extras_of(&m);
             match (&room, group) {
                 (None, false) => {
@@ -500,7 +545,7 @@ impl Controller {
         }
     }
 
-    fn notify(&self, text: String) {
+    pub(super) fn notify(&self, text: String) {
         self.ctx().chat.update(|s| s.notice = Some(text));
     }
 
@@ -738,6 +783,12 @@ impl Controller {
                 let client = self.client.borrow().clone();
                 if let Some(client) = client {
                     match command {
+                        Command::RequestUploadSlot {
+                            id,
+                            name,
+                            size,
+                            mime,
+                        } => self.request_slot(&id, &name, size, &mime),
                         Command::SendMessage {
                             to,
                             body,

@@ -8,6 +8,8 @@ import { env } from './env.js';
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Voice messages: a fake microphone (a beep), and no permission prompt.
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
 ];
 
 export function launchBrowser() {
