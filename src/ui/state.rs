@@ -746,7 +746,12 @@ impl Controller {
             },
             Effect::SaveContact(c) => store.put_contact(&c).await,
             Effect::RemoveContact(jid) => store.remove_contact(&jid).await,
-            Effect::DeleteMessage(id) => store.delete_message(&id).await,
+            Effect::DeleteMessage(id) => {
+                // A file still waiting to be sent goes with its message.
+                self.forget_upload(&id);
+                let _ = store.delete_file(&id).await;
+                store.delete_message(&id).await
+            }
             Effect::SetStatus { id, status, error } => {
                 store.set_status(&id, status, error).await.map(drop)
             }

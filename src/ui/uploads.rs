@@ -151,7 +151,9 @@ impl Controller {
         get_url: String,
         headers: Vec<(String, String)>,
     ) {
-        self.uploads.borrow_mut().asked.remove(&id);
+        if !self.uploads.borrow_mut().asked.remove(&id) {
+            return; // Cancelled (or deleted) while the server answered.
+        }
         let me = self.clone();
         spawn_local(async move {
             let Some(store) = me.store_handle() else {
@@ -213,19 +215,20 @@ impl Controller {
         self.dispatch(Input::UploadFailed { id, error });
     }
 
-    /// "Cancel" on an upload: stop it, forget the file and the message.
+    /// "Cancel" on an upload: stop it, forget the file and the message
+    /// (the reducer's `DeleteMessage` removes both from the store).
     pub fn cancel_upload(self: &Rc<Self>, id: &str) {
-        if let Some(handle) = self.uploads.borrow_mut().running.remove(id) {
+        self.forget_upload(id);
+        self.dispatch(Input::CancelUpload { id: id.to_owned() });
+    }
+
+    /// Stops the upload of message `id`, if one runs or waits for a slot.
+    pub(super) fn forget_upload(&self, id: &str) {
+        let mut uploads = self.uploads.borrow_mut();
+        if let Some(handle) = uploads.running.remove(id) {
             handle.cancel();
         }
-        self.uploads.borrow_mut().asked.remove(id);
-        self.dispatch(Input::CancelUpload { id: id.to_owned() });
-        if let Some(store) = self.store_handle() {
-            let id = id.to_owned();
-            spawn_local(async move {
-                let _ = store.delete_file(&id).await;
-            });
-        }
+        uploads.asked.remove(id);
     }
 
     /// The upload service is known (a fresh session): start the uploads
