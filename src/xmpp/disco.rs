@@ -60,6 +60,7 @@ pub fn our_info() -> DiscoInfoResult {
         features: OUR_FEATURES
             .iter()
             .chain(PEOPLE_FEATURES)
+            .chain(super::rich::RICH_FEATURES)
             .map(|f| f.to_string())
             .collect(),
         extensions: vec![],
@@ -98,5 +99,20 @@ mod tests {
         let e = Element::from(our_info());
         let features: Vec<_> = e.children().filter_map(|c| c.attr("var")).collect();
         assert!(features.contains(&"urn:xmpp:ping") && features.contains(&"urn:xmpp:receipts"));
+    }
+
+    #[test]
+    fn our_info_announces_reactions_corrections_retractions_and_replies() {
+        let e = Element::from(our_info());
+        let features: Vec<_> = e.children().filter_map(|c| c.attr("var")).collect();
+        for f in [
+            "urn:xmpp:reactions:0",
+            "urn:xmpp:message-correct:0",
+            "urn:xmpp:message-retract:1",
+            "urn:xmpp:reply:0",
+            "jabber:x:oob",
+        ] {
+            assert!(features.contains(&f), "{f}");
+        }
     }
 }

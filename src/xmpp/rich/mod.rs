@@ -20,6 +20,20 @@ use xmpp_parsers::message::{Lang, Message};
 
 pub use oob::guess_mime;
 
+/// What we understand, for our disco#info and caps: clients such as
+/// Conversations and Dino offer reactions and corrections only to peers
+/// that announce them.
+pub const RICH_FEATURES: &[&str] = &[
+    "jabber:x:oob",
+    "urn:xmpp:message-correct:0",
+    "urn:xmpp:reactions:0",
+    retraction::NS,
+    reply::NS,
+    fallback::NS,
+    "urn:xmpp:sfs:0",
+    "urn:xmpp:file:metadata:0",
+];
+
 /// XEP-0334: ask the server to archive a message that has no body of its
 /// own (reactions), so the other devices' catch-up sees it.
 const HINTS: &str = "urn:xmpp:hints";
