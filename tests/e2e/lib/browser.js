@@ -12,11 +12,11 @@ export const CHROMIUM_ARGS = [
   '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
 ];
 
-export function launchBrowser() {
+export function launchBrowser({ args = CHROMIUM_ARGS } = {}) {
   return chromium.launch({
     executablePath: env.chromium,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args,
     timeout: 60_000,
   });
 }
@@ -73,8 +73,8 @@ export async function saveArtifacts(session, name) {
  * Runs fn with a browser and tracked sessions; on failure writes artifacts
  * for every session; always closes the browser.
  */
-export async function withBrowser(t, fn) {
-  const browser = await launchBrowser();
+export async function withBrowser(t, fn, options = {}) {
+  const browser = await launchBrowser(options);
   const sessions = [];
   const open = async (label) => { const s = await newSession(browser, label); sessions.push(s); return s; };
   try {
