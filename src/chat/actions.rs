@@ -133,14 +133,13 @@ impl ChatState {
         // A Pending message is sent from the outbox with the new text; the
         // correction still goes, in case the old text already left (a
         // correction of a message the other side never got is dropped).
-        let mut effects = self.replace_loaded(changed);
         let extras = Extras {
             replaces: Some(t.id.clone()),
             reply: t.rich.reply.clone(),
             ..Extras::default()
         };
-        effects.push(Effect::Command(self.command_for(&t.chat, body, id, extras)));
-        effects
+        let command = self.command_for(&t.chat, body, id, extras);
+        action_first(command, self.replace_loaded(changed))
     }
 
     /// Toggles our `emoji` on loaded message `target`.
@@ -169,18 +168,12 @@ impl ChatState {
         if emojis.is_empty() {
             changed.rich.reactions.remove(&me);
         }
-        let mut effects = self.replace_loaded(changed);
         let extras = Extras {
             reactions: Some(Reactions { id: wire, emojis }),
             ..Extras::default()
         };
-        effects.push(Effect::Command(self.command_for(
-            &t.chat,
-            String::new(),
-            id,
-            extras,
-        )));
-        effects
+        let command = self.command_for(&t.chat, String::new(), id, extras);
+        action_first(command, self.replace_loaded(changed))
     }
 
     /// Deletes our own loaded message `target` for everyone.
@@ -197,26 +190,24 @@ impl ChatState {
         } else {
             Some(t.id.clone())
         };
-        let mut effects = if t.status == MessageStatus::Pending {
+        let command = wire.map(|wire| {
+            let extras = Extras {
+                retracts: Some(wire),
+                ..Extras::default()
+            };
+            self.command_for(&t.chat, String::new(), id, extras)
+        });
+        let effects = if t.status == MessageStatus::Pending {
             // It must not leave the outbox later. It may be on its way
             // already, so the retraction still follows it.
             self.delete_for_me(target)
         } else {
             self.replace_loaded(retracted(t.clone()))
         };
-        if let Some(wire) = wire {
-            let extras = Extras {
-                retracts: Some(wire),
-                ..Extras::default()
-            };
-            effects.push(Effect::Command(self.command_for(
-                &t.chat,
-                String::new(),
-                id,
-                extras,
-            )));
+        match command {
+            Some(command) => action_first(command, effects),
+            None => effects,
         }
-        effects
     }
 
     /// Removes loaded message `target` from this device only.
@@ -351,6 +342,17 @@ impl ChatState {
         }
         Some(changed)
     }
+}
+
+/// An action goes out (or into the shell's queue of unsent actions) before
+/// the changed message is saved: should the page close in between, the
+/// action still leaves, and our own copy of it comes back from the archive
+/// and changes the message here too. Saved first, the change could stay on
+/// this device only.
+fn action_first(command: Command, then: Vec<Effect>) -> Vec<Effect> {
+    let mut effects = vec![Effect::Command(command)];
+    effects.extend(then);
+    effects
 }
 
 /// `m` deleted for everyone: nothing of what it said stays.

@@ -572,3 +572,28 @@ fn in_a_group_reactions_name_the_rooms_stanza_id_and_the_reactor_by_nick() {
         Effect::Command(Command::SendRoomMessage { extras, .. })
             if extras.reply.as_ref().is_some_and(|q| q.id == "S-a1" && q.to == "r@muc.x/ann"))));
 }
+
+#[test]
+fn an_action_goes_out_before_the_changed_message_is_saved() {
+    let mut s = chat_with_bob();
+    for input in [
+        Input::React {
+            target: "b1".into(),
+            emoji: "👍".into(),
+            id: "r1".into(),
+        },
+        Input::Edit {
+            target: "o1".into(),
+            body: "changed".into(),
+            id: "c1".into(),
+        },
+        Input::Retract {
+            target: "o1".into(),
+            id: "x1".into(),
+        },
+    ] {
+        let fx = s.apply(input, 50);
+        assert!(matches!(fx[0], Effect::Command(_)), "{fx:?}");
+        assert!(matches!(fx[1], Effect::SaveMessage(_)), "{fx:?}");
+    }
+}

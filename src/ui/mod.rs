@@ -1,6 +1,7 @@
 //! Leptos components, one per file. Components only wire signals; domain
 //! logic lives in `chat/`, protocol in `xmpp/`, IO in `net/` and `store/`.
 
+mod action_queue;
 mod app;
 mod attach;
 mod avatar;

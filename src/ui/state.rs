@@ -2,6 +2,7 @@
 //! the connection and the store, feeds the reducer and runs its effects in
 //! order (a store write completes before the next command goes out).
 
+use super::action_queue::QueuedAction;
 use crate::chat::ingest::Batch;
 use crate::chat::reducer::{
     ChatState, Command, Effect, Input, MyPresence, Privacy, ARCHIVE_CURSOR, HISTORY_PAGE,
@@ -379,6 +380,7 @@ impl Controller {
                         let room = room.clone();
                         spawn_local(async move {
                             me.clone().flush_outbox(Some(room.clone())).await;
+                            me.clone().flush_actions(Some(room.clone())).await;
                             me.catch_up_room(&room).await
                         });
                     }
@@ -653,6 +655,7 @@ impl Controller {
                         Some(Job::Ingest(batch)) => me.ingest(batch).await,
                         Some(Job::Connected { fresh }) => {
                             me.clone().flush_outbox(None).await;
+                            me.clone().flush_actions(None).await;
                             me.clone().catch_up().await;
                             if fresh {
                                 if let Some(client) = me.client.borrow().clone() {
@@ -800,7 +803,17 @@ impl Controller {
                             id,
                             extras,
                         } => {
-                            client.send_message(&to, &body, &id, &extras);
+                            if !client.send_message(&to, &body, &id, &extras) && extras.is_action()
+                            {
+                                self.queue_action(QueuedAction {
+                                    chat: to,
+                                    group: false,
+                                    body,
+                                    id,
+                                    extras,
+                                })
+                                .await;
+                            }
                         }
                         Command::AddContact { jid } => client.add_contact(&jid),
                         Command::Accept { jid } => client.accept(&jid),
@@ -858,7 +871,18 @@ impl Controller {
                             id,
                             extras,
                         } => {
-                            client.send_room_message(&room, &body, &id, &extras);
+                            if !client.send_room_message(&room, &body, &id, &extras)
+                                && extras.is_action()
+                            {
+                                self.queue_action(QueuedAction {
+                                    chat: room,
+                                    group: true,
+                                    body,
+                                    id,
+                                    extras,
+                                })
+                                .await;
+                            }
                         }
                         Command::SendRoomDisplayed { room, stanza_id } => {
                             client.send_room_displayed(&room, &stanza_id)

@@ -183,28 +183,35 @@ impl Controller {
                 });
             me.uploads.borrow_mut().running.insert(id.clone(), handle);
             let result = done.await;
-            me.uploads.borrow_mut().running.remove(&id);
             ctx.uploads.update(|u| {
                 u.remove(&id);
             });
             match result {
                 Ok(()) => {
+                    let message = store.message(&id).await;
+                    // "Cancel" takes the upload out of `running`: a file
+                    // that finished just before must not be sent after all.
+                    if me.uploads.borrow_mut().running.remove(&id).is_none() {
+                        return;
+                    }
+                    if let Ok(Some(message)) = message {
+                        me.dispatch(Input::Uploaded {
+                            message: Box::new(message),
+                            url: get_url.clone(),
+                        });
+                    }
                     // The file stays on this device as a cached copy of
                     // the URL, so our own bubble shows it without a fetch.
                     let _ = store.unpin_file(&id, &get_url).await;
-                    // (None: cancelled or deleted meanwhile.)
-                    if let Ok(Some(message)) = store.message(&id).await {
-                        me.dispatch(Input::Uploaded {
-                            message: Box::new(message),
-                            url: get_url,
-                        });
-                    }
                 }
                 Err(PutError::Cancelled) => {}
-                Err(e) => me.dispatch(Input::UploadFailed {
-                    id,
-                    error: e.to_string(),
-                }),
+                Err(e) => {
+                    me.uploads.borrow_mut().running.remove(&id);
+                    me.dispatch(Input::UploadFailed {
+                        id,
+                        error: e.to_string(),
+                    })
+                }
             }
         });
     }

@@ -40,7 +40,7 @@ async function pair(open, prefix) {
 test('Cancel stops an upload; an upload cut by the server failing is Failed and Retry sends it', { timeout: 300_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
     const { a, b } = await pair(open, 'ec');
-    await attach(a.page).setInputFiles(bigFile('cancel-me.bin', 20 * 1000 * 1000));
+    await attach(a.page).setInputFiles(bigFile('cancel-me.bin', 45 * 1000 * 1000));
     const bar = a.page.getByRole('progressbar', { name: 'Uploading cancel-me.bin' });
     await expectVisible(bar, { timeout: T.ui });
     const bubble = ui.log(a.page).getByRole('article').filter({ has: bar });

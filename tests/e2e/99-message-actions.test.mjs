@@ -199,3 +199,43 @@ test('another client sees the standard stanzas, and the app shows the other clie
     await peer.stop();
   }
 });
+
+test('a reaction and an edit made offline are sent once the server is back', { timeout: 240_000 }, async (t) => {
+  const alice = await prosody.newAccount('moa');
+  const bob = await prosody.newAccount('mob');
+  await makeContacts(alice, bob);
+  await withBrowser(t, async ({ open }) => {
+    const a = await open('alice');
+    const b = await open('bob');
+    await signIn(a.page, { address: alice.jid, password: alice.password, remember: true });
+    await signIn(b.page, { address: bob.jid, password: bob.password, remember: true });
+    await openChat(a.page, bob.jid);
+    await openChat(b.page, alice.jid);
+    const mine = `mine ${uniqueName('m')}`;
+    const theirs = `theirs ${uniqueName('m')}`;
+    await sendMessage(a.page, mine);
+    await sendMessage(b.page, theirs);
+    await waitForMessage(b.page, mine);
+    const theirsOnA = await waitForMessage(a.page, theirs);
+
+    await prosody.stop();
+    await expectText(ui.connection(a.page), /Offline|Connecting/, { timeout: T.ui });
+    await react(theirsOnA, '😂');
+    await choose(ui.message(a.page, mine).first(), 'Edit');
+    const fixed = `${mine} (written offline)`;
+    await ui.composer(a.page).fill(fixed);
+    await ui.composer(a.page).press('Enter');
+    await waitForMessage(a.page, fixed);
+    // Kept across a reload while still offline.
+    await a.page.reload();
+    await expectVisible(ui.log(a.page).or(ui.chats(a.page)).first(), { timeout: T.ui });
+    await prosody.start();
+    await waitOnline(a.page);
+    await waitOnline(b.page);
+    await openChat(a.page, bob.jid);
+    const onB = await waitForMessage(b.page, fixed, T.connect);
+    await expectVisible(onB.getByText('edited', { exact: true }));
+    await eventually(async () => (await reactionCount(ui.message(b.page, theirs).first(), '😂')) === 1,
+      { timeout: T.connect, what: 'Bob sees the offline reaction' });
+  });
+});

@@ -39,7 +39,7 @@ pub const RICH_FEATURES: &[&str] = &[
 const HINTS: &str = "urn:xmpp:hints";
 
 /// The non-text parts of one message, as on the wire.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Extras {
     pub attachment: Option<Attachment>,
     pub reply: Option<Quote>,
@@ -52,7 +52,7 @@ pub struct Extras {
     pub reactions: Option<Reactions>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reactions {
     pub id: String,
     pub emojis: Vec<String>,
