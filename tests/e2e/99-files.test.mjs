@@ -210,3 +210,48 @@ test('another client sees the OOB URL, and its OOB picture shows as a picture', 
     await peer.stop();
   }
 });
+
+test('a video plays inline on the other side, sized before it loads; a photo has its preview', { timeout: 180_000 }, async (t) => {
+  await withBrowser(t, async ({ open }) => {
+    const { a, b } = await pair(t, open, 'fw');
+    // A 1 s WebM recorded from a canvas in Alice's page, dropped on the chat.
+    await a.page.evaluate(async () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 160, height: 90 });
+      const g = canvas.getContext('2d');
+      const stream = canvas.captureStream(25);
+      const rec = new MediaRecorder(stream, { mimeType: 'video/webm' });
+      const chunks = [];
+      rec.ondataavailable = (e) => chunks.push(e.data);
+      const done = new Promise((r) => { rec.onstop = r; });
+      rec.start();
+      const t0 = performance.now();
+      await new Promise((resolve) => {
+        const draw = () => {
+          const dt = performance.now() - t0;
+          g.fillStyle = `hsl(${dt / 5}, 80%, 50%)`;
+          g.fillRect(0, 0, 160, 90);
+          if (dt < 1200) requestAnimationFrame(draw); else resolve();
+        };
+        draw();
+      });
+      rec.stop();
+      await done;
+      const dt = new DataTransfer();
+      dt.items.add(new File(chunks, 'clip.webm', { type: 'video/webm' }));
+      document.querySelector('[role="log"]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const video = ui.log(b.page).locator('video[aria-label="Video clip.webm"]');
+    await expectVisible(video, { timeout: T.ui });
+    assert.equal(await video.getAttribute('width'), '160');
+    assert.equal(await video.getAttribute('height'), '90');
+    await eventually(() => video.evaluate((el) => el.readyState >= 1), { timeout: T.ui, what: 'video metadata loaded' });
+    await video.evaluate((el) => { el.muted = true; return el.play(); });
+    await eventually(() => video.evaluate((el) => el.currentTime > 0), { timeout: T.ui, what: 'video playing' });
+
+    // A photo carries a tiny preview (XEP-0264) that shows until it loads.
+    await attach(a.page).setInputFiles({ name: 'preview.png', mimeType: 'image/png', buffer: png(80, 40, (x) => [x * 3, 0, 0]) });
+    const img = ui.log(b.page).getByRole('button', { name: 'Open image preview.png' }).locator('img');
+    await expectVisible(img, { timeout: T.ui });
+    assert.match(await img.getAttribute('style'), /background-image: url\("data:image\/jpeg;base64,/);
+  });
+});
