@@ -5,7 +5,7 @@ use jid::Jid;
 use minidom::Element;
 use std::collections::BTreeSet;
 use xmpp_parsers::{
-    disco::{DiscoInfoQuery, DiscoInfoResult, Identity},
+    disco::{DiscoInfoQuery, DiscoInfoResult, DiscoItemsQuery, Identity},
     iq::Iq,
     ns, FromElementError,
 };
@@ -31,6 +31,18 @@ pub const PEOPLE_FEATURES: &[&str] = &[
     "http://jabber.org/protocol/nick+notify",
     "urn:xmpp:avatar:metadata+notify",
 ];
+
+/// disco#items on `to` (our server's domain: its MUC and upload services).
+pub fn items_request(id: &str, to: Jid) -> Iq {
+    Iq::from_get(
+        id,
+        DiscoItemsQuery {
+            node: None,
+            rsm: None,
+        },
+    )
+    .with_to(to)
+}
 
 /// `<iq type='get' to=DOMAIN><query xmlns='…disco#info'/></iq>`.
 pub fn request(id: &str, to: Jid) -> Iq {

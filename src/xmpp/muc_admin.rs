@@ -6,7 +6,7 @@ use super::muc::{iq_get, iq_set, text_el, with_attr, Affiliation, Member};
 use jid::{BareJid, Jid};
 use minidom::Element;
 use xmpp_parsers::{
-    disco::{DiscoInfoQuery, DiscoInfoResult, DiscoItemsQuery, DiscoItemsResult},
+    disco::{DiscoInfoQuery, DiscoInfoResult, DiscoItemsResult},
     iq::Iq,
     ns,
 };
@@ -14,18 +14,6 @@ use xmpp_parsers::{
 pub const NS_MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 pub const NS_MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
 const ROOMCONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
-
-/// disco#items on the server domain.
-pub fn items_request(id: &str, to: Jid) -> Iq {
-    Iq::from_get(
-        id,
-        DiscoItemsQuery {
-            node: None,
-            rsm: None,
-        },
-    )
-    .with_to(to)
-}
 
 /// The JIDs in a disco#items result.
 pub fn parse_items(payload: Option<Element>) -> Vec<Jid> {

@@ -9,7 +9,7 @@ use jid::Jid;
 use minidom::{Element, Node};
 use xmpp_parsers::{
     data_forms::DataForm,
-    disco::{DiscoInfoQuery, DiscoInfoResult, DiscoItemsQuery, DiscoItemsResult},
+    disco::{DiscoInfoQuery, DiscoInfoResult, DiscoItemsResult},
     http_upload::{SlotRequest, SlotResult},
     iq::Iq,
     ns,
@@ -115,18 +115,6 @@ impl Uploads {
             pending: Default::default(),
         }
     }
-}
-
-/// disco#items on `to` (our server's domain).
-pub fn items_request(id: &str, to: Jid) -> Iq {
-    Iq::from_get(
-        id,
-        DiscoItemsQuery {
-            node: None,
-            rsm: None,
-        },
-    )
-    .with_to(to)
 }
 
 /// disco#info on `to` (one item).

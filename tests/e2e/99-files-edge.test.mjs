@@ -4,9 +4,6 @@
 // "Clear stored files" in Settings, and a refused microphone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { uniqueName } from './lib/env.js';
 import { withBrowser, CHROMIUM_ARGS } from './lib/browser.js';
 import { prosody } from './lib/prosody.js';
@@ -14,28 +11,8 @@ import { makeContacts } from './lib/xmpp.js';
 import { png } from './lib/png.js';
 import { eventually, expectText, expectVisible } from './lib/wait.js';
 import { ui, T, signIn, openChat, sendMessage, waitForMessage, waitOnline } from './lib/ui.js';
+import { attach, bigFile, pair } from './lib/files.js';
 import { choose } from './lib/actions.js';
-
-const attach = (page) => page.getByLabel('Attach file', { exact: true });
-
-function bigFile(name, size) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-edge-')), name);
-  fs.writeFileSync(file, Buffer.alloc(size, 0x5a));
-  return file;
-}
-
-async function pair(open, prefix) {
-  const alice = await prosody.newAccount(`${prefix}a`);
-  const bob = await prosody.newAccount(`${prefix}b`);
-  await makeContacts(alice, bob);
-  const a = await open('alice');
-  const b = await open('bob');
-  await signIn(a.page, { address: alice.jid, password: alice.password, remember: true });
-  await signIn(b.page, { address: bob.jid, password: bob.password, remember: true });
-  await openChat(a.page, bob.jid);
-  await openChat(b.page, alice.jid);
-  return { alice, bob, a, b };
-}
 
 test('Cancel stops an upload; an upload cut by the server failing is Failed and Retry sends it', { timeout: 300_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {

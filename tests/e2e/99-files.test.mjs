@@ -5,61 +5,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { uniqueName } from './lib/env.js';
 import { withBrowser } from './lib/browser.js';
 import { prosody } from './lib/prosody.js';
 import { connectPeer, makeContacts, xml } from './lib/xmpp.js';
+import { attach, bigFile, pair, serverBytes, MiB } from './lib/files.js';
 import { png } from './lib/png.js';
 import { eventually, expectText, expectVisible } from './lib/wait.js';
 import { ui, T, signIn, openChat, waitOnline } from './lib/ui.js';
 
 const sha1 = (b) => createHash('sha1').update(b).digest('hex');
-const attach = (page) => page.getByLabel('Attach file', { exact: true });
-const MiB = 1024 * 1024;
-
-/** A file of `size` bytes of a repeating pattern in a temp dir. */
-function bigFile(name, size) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-files-')), name);
-  const block = Buffer.alloc(MiB);
-  for (let i = 0; i < block.length; i++) block[i] = (i * 7) & 0xff;
-  const fd = fs.openSync(file, 'w');
-  for (let done = 0; done < size; done += block.length) fs.writeSync(fd, block, 0, Math.min(block.length, size - done));
-  fs.closeSync(fd);
-  return file;
-}
-
-/** The bytes at `url`, fetched by the page from the server (not from any cache). */
-async function serverBytes(page, url) {
-  const b64 = await page.evaluate(async (u) => {
-    const r = await fetch(u, { cache: 'no-store' });
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    const bytes = new Uint8Array(await r.arrayBuffer());
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  }, url);
-  return Buffer.from(b64, 'base64');
-}
-
-async function pair(t, open, prefix) {
-  const alice = await prosody.newAccount(`${prefix}a`);
-  const bob = await prosody.newAccount(`${prefix}b`);
-  await makeContacts(alice, bob);
-  const a = await open('alice');
-  const b = await open('bob');
-  await signIn(a.page, { address: alice.jid, password: alice.password, remember: true });
-  await signIn(b.page, { address: bob.jid, password: bob.password, remember: true });
-  await openChat(a.page, bob.jid);
-  await openChat(b.page, alice.jid);
-  return { alice, bob, a, b };
-}
 
 test('a photo arrives as a photo whose bytes on the server are the sent ones', { timeout: 240_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
-    const { a, b } = await pair(t, open, 'fp');
+    const { a, b } = await pair(open, 'fp');
     const image = png(64, 48, (x, y) => [x * 4, y * 5, 200]);
     await attach(a.page).setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: image });
     const photoOnB = ui.log(b.page).getByRole('button', { name: 'Open image sunset.png' });
@@ -92,7 +52,7 @@ test('a photo arrives as a photo whose bytes on the server are the sent ones', {
 
 test('a 20 MB file shows its progress and arrives; one over the limit is refused before upload', { timeout: 300_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
-    const { a, b } = await pair(t, open, 'fb');
+    const { a, b } = await pair(open, 'fb');
     const big = bigFile('big-data.bin', 20 * 1000 * 1000);
     await attach(a.page).setInputFiles(big);
     const bar = a.page.getByRole('progressbar', { name: 'Uploading big-data.bin' });
@@ -123,7 +83,7 @@ test('a 20 MB file shows its progress and arrives; one over the limit is refused
 
 test('a reload during an upload does not lose the message: it is uploaded and sent once', { timeout: 300_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
-    const { a, b } = await pair(t, open, 'fr');
+    const { a, b } = await pair(open, 'fr');
     const big = bigFile('reload-me.bin', 20 * 1000 * 1000);
     await attach(a.page).setInputFiles(big);
     await expectVisible(a.page.getByRole('progressbar', { name: 'Uploading reload-me.bin' }), { timeout: T.ui });
@@ -142,7 +102,7 @@ test('a reload during an upload does not lose the message: it is uploaded and se
 
 test('a voice message plays on the other side; a location links to a map', { timeout: 240_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
-    const { a, b } = await pair(t, open, 'fv');
+    const { a, b } = await pair(open, 'fv');
     const record = a.page.getByRole('button', { name: 'Record voice message' });
     await record.click(); // tap: starts
     await expectVisible(a.page.getByRole('timer', { name: 'Recording time' }), { timeout: T.ui });
@@ -213,7 +173,7 @@ test('another client sees the OOB URL, and its OOB picture shows as a picture', 
 
 test('a video plays inline on the other side, sized before it loads; a photo has its preview', { timeout: 180_000 }, async (t) => {
   await withBrowser(t, async ({ open }) => {
-    const { a, b } = await pair(t, open, 'fw');
+    const { a, b } = await pair(open, 'fw');
     // A 1 s WebM recorded from a canvas in Alice's page, dropped on the chat.
     await a.page.evaluate(async () => {
       const canvas = Object.assign(document.createElement('canvas'), { width: 160, height: 90 });

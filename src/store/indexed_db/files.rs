@@ -94,14 +94,7 @@ impl IndexedDbStore {
     pub async fn file_at(&self, key: &str, now: Millis) -> Result<Option<Blob>, StoreError> {
         let tx = self.write(FILES)?;
         let store = tx.object_store(FILES).map_err(backend)?;
-        let request = store
-            .as_sys()
-            .get(&JsValue::from_str(key))
-            .map_err(js_backend)?;
-        let record = RequestEvents::new(request)
-            .next()
-            .await
-            .map_err(js_backend)?;
+        let record = get(store.as_sys(), key).await?;
         if record.is_undefined() {
             return Ok(None);
         }
@@ -150,14 +143,7 @@ impl IndexedDbStore {
     ) -> Result<bool, StoreError> {
         let tx = self.write(FILES)?;
         let store = tx.object_store(FILES).map_err(backend)?;
-        let request = store
-            .as_sys()
-            .get(&JsValue::from_str(key))
-            .map_err(js_backend)?;
-        let record = RequestEvents::new(request)
-            .next()
-            .await
-            .map_err(js_backend)?;
+        let record = get(store.as_sys(), key).await?;
         if record.is_undefined() {
             return Ok(false);
         }
@@ -299,6 +285,12 @@ fn file_record(key: &str, blob: &Blob, pinned: bool, now: Millis) -> Result<JsVa
     )?;
     set_field(&record, "used", &JsValue::from_f64(now as f64))?;
     Ok(record)
+}
+
+/// The record under `key` in `store` (undefined when there is none).
+async fn get(store: &web_sys::IdbObjectStore, key: &str) -> Result<JsValue, StoreError> {
+    let request = store.get(&JsValue::from_str(key)).map_err(js_backend)?;
+    RequestEvents::new(request).next().await.map_err(js_backend)
 }
 
 fn field(record: &JsValue, name: &str) -> Result<JsValue, StoreError> {

@@ -3,7 +3,6 @@
 
 use super::super::channels::{self, LIST_PUBLIC};
 use super::super::iq::IqOutcome;
-use super::super::muc_admin as admin;
 use super::super::muc_rooms::MucPurpose;
 use super::super::Event;
 use super::online::reason;
@@ -29,7 +28,10 @@ impl Session {
             return fail(self, "the group chat service has an invalid address");
         };
         let id = self.ids.next_id();
-        self.send_muc_iq(admin::items_request(&id, to), MucPurpose::PublicRooms);
+        self.send_muc_iq(
+            super::super::disco::items_request(&id, to),
+            MucPurpose::PublicRooms,
+        );
     }
 
     pub(super) fn public_rooms_reply(&mut self, o: IqOutcome) {

@@ -64,7 +64,7 @@ impl Session {
             return self.events.push_back(Event::MucService { service });
         }
         let id = self.ids.next_id();
-        let iq = admin::items_request(&id, self.domain_jid());
+        let iq = super::super::disco::items_request(&id, self.domain_jid());
         self.send_muc_iq(iq, MucPurpose::ServiceItems);
     }
 

@@ -67,7 +67,7 @@ impl Session {
         self.uploads.service = None;
         self.uploads.discovery = Discovery::Running { infos: 0 };
         let id = self.ids.next_id();
-        let iq = upload::items_request(&id, self.server());
+        let iq = super::super::disco::items_request(&id, self.server());
         self.send_upload_iq(iq, UploadPurpose::Items);
     }
 
