@@ -118,6 +118,15 @@ test('a voice message plays on the other side; a location links to a map', { tim
     await audio.evaluate((el) => { el.muted = true; return el.play(); });
     await eventually(() => audio.evaluate((el) => el.currentTime > 0), { timeout: T.ui, what: 'voice message playing' });
 
+    // Hold and release sends too.
+    const voices = () => ui.log(b.page).locator('audio[aria-label^="Voice message"]').count();
+    await record.hover();
+    await a.page.mouse.down();
+    await expectVisible(a.page.getByRole('timer', { name: 'Recording time' }), { timeout: T.ui });
+    await a.page.waitForTimeout(1500);
+    await a.page.mouse.up();
+    await eventually(async () => (await voices()) === 2, { timeout: 60_000, what: 'the held recording arrives' });
+
     // Cancel discards a recording.
     const count = await ui.messages(a.page).count();
     await record.click();
