@@ -13,6 +13,7 @@ import { connectPeer, makeContacts, xml, bare } from './lib/xmpp.js';
 import { eventually, expectText, expectVisible } from './lib/wait.js';
 import { ui, T, signIn, openChat, sendMessage, waitForMessage, waitOnline } from './lib/ui.js';
 import { choose, react, reaction, reactionCount } from './lib/actions.js';
+import { storedSetting } from './lib/idb.js';
 
 const gone = (locator, what) => eventually(async () => (await locator.count()) === 0, { timeout: T.ui, what });
 
@@ -226,7 +227,13 @@ test('a reaction and an edit made offline are sent once the server is back', { t
     await ui.composer(a.page).fill(fixed);
     await ui.composer(a.page).press('Enter');
     await waitForMessage(a.page, fixed);
-    // Kept across a reload while still offline.
+    // Both wait in the queue of unsent actions, kept across a reload while
+    // still offline (the reload waits until they are stored: a page closed
+    // within milliseconds of a click is beyond what any store can keep).
+    await eventually(async () => {
+      const queued = JSON.parse((await storedSetting(a.page, alice.jid, 'outbox_actions')) || '[]');
+      return queued.some((q) => q.extras.reactions) && queued.some((q) => q.extras.replaces);
+    }, { timeout: T.ui, what: 'the reaction and the correction queued in the store' });
     await a.page.reload();
     await expectVisible(ui.log(a.page).or(ui.chats(a.page)).first(), { timeout: T.ui });
     await prosody.start();
