@@ -4,9 +4,11 @@
 
 pub mod actions;
 pub mod channels;
+pub mod effects;
 mod group_admin;
 pub mod groups;
 pub mod ingest;
+pub mod input;
 pub mod model;
 mod people;
 mod profiles;

@@ -1,5 +1,6 @@
 //! Reducer unit tests: inputs in, state and effects checked.
 use super::*;
+use crate::store::Before;
 use crate::xmpp::IncomingMessage;
 
 pub(super) fn signed_in() -> ChatState {
