@@ -10,6 +10,7 @@ use crate::chat::actions::{is_named, RETRACTED_TEXT};
 use crate::chat::reducer::Input;
 use crate::chat::text::{geo, me_action, segments, Geo, Segment};
 use crate::chat::{Attachment, AttachmentKind, MessageStatus, Quote, StoredMessage};
+use crate::xmpp::format_size;
 use leptos::prelude::*;
 
 fn tick(status: MessageStatus) -> &'static str {
@@ -74,22 +75,6 @@ fn text_view(body: &str) -> Vec<AnyView> {
             .into_any(),
         })
         .collect()
-}
-
-/// "1.2 MB" and the like.
-pub fn size_label(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 /// "0:07", "12:30".
@@ -175,7 +160,7 @@ fn UploadState(id: String, name: String) -> impl IntoView {
             {move || match progress.get() {
                 Some((sent, total)) => view! {
                     <progress aria-label=format!("Uploading {name}") max=total.max(1) value=sent></progress>
-                    <span class="upload-size">{format!("{} of {}", size_label(sent), size_label(total))}</span>
+                    <span class="upload-size">{format!("{} of {}", format_size(sent), format_size(total))}</span>
                 }.into_any(),
                 None => view! { <span class="upload-size">"Waiting to upload…"</span> }.into_any(),
             }}
@@ -265,7 +250,7 @@ fn AttachmentView(attachment: Attachment, id: String, uploading: bool) -> impl I
             <p class="file">
                 <span class="file-icon" aria-hidden="true">"📄"</span>
                 <span class="file-name">{name.clone()}</span>
-                <span class="file-size">{size_label(a.size)}</span>
+                <span class="file-size">{format_size(a.size)}</span>
             </p>
         }
         .into_any(),
@@ -274,7 +259,7 @@ fn AttachmentView(attachment: Attachment, id: String, uploading: bool) -> impl I
                 aria-label=format!("Download {name}")>
                 <span class="file-icon" aria-hidden="true">"📄"</span>
                 <span class="file-name">{name.clone()}</span>
-                {(a.size > 0).then(|| view! { <span class="file-size">{size_label(a.size)}</span> })}
+                {(a.size > 0).then(|| view! { <span class="file-size">{format_size(a.size)}</span> })}
             </a>
         }
         .into_any(),

@@ -107,8 +107,8 @@ fn MediaCache() -> impl IntoView {
                 {move || match usage.get() {
                     Some(bytes) => format!(
                         "Received files stored on this device: {} (up to {}).",
-                        super::message_view::size_label(bytes),
-                        super::message_view::size_label(crate::store::indexed_db::DEFAULT_MEDIA_CACHE_LIMIT)
+                        crate::xmpp::format_size(bytes),
+                        crate::xmpp::format_size(crate::store::indexed_db::DEFAULT_MEDIA_CACHE_LIMIT)
                     ),
                     None => "Received files stored on this device: …".to_owned(),
                 }}
